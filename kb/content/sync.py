@@ -1,0 +1,251 @@
+"""Write parsed source texts to the database: idempotent, atomic, and never over staff edits.
+
+Each imported record keeps the fingerprint of what the importer wrote (``import_digest``). On a
+re-run a record is *unchanged* when the source still says the same, *updated* when the source
+changed and nobody edited the record, and a *conflict* (left as it is) when staff edited it since.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from kb.models import Article, Category, Cause, Remedy
+
+from .catalog import CATALOG_FILE, classify, load_catalog
+from .parser import ContentError, parse_file
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+
+    @property
+    def changed(self):
+        return self.created + self.updated + self.deleted
+
+
+@dataclass
+class ImportReport:
+    files: list[str] = field(default_factory=list)
+    articles: Counts = field(default_factory=Counts)
+    causes: Counts = field(default_factory=Counts)
+    remedies: Counts = field(default_factory=Counts)
+    conflicts: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def changes(self):
+        return self.articles.changed + self.causes.changed + self.remedies.changed
+
+    def summary_lines(self):
+        lines = []
+        for name in ("articles", "causes", "remedies"):
+            c = getattr(self, name)
+            lines.append(
+                f"{name:9} created {c.created}, updated {c.updated}, unchanged {c.unchanged}, "
+                f"deleted {c.deleted}, conflicts {c.conflicts}"
+            )
+        lines += [f"conflict: {text}" for text in self.conflicts]
+        verb = "would make" if self.dry_run else "made"
+        lines.append(f"{verb} {self.changes} changes from {len(self.files)} file(s)")
+        return lines
+
+
+def collect_files(paths):
+    """(source files, catalog file) for the given files and folders; folders give their *.txt."""
+    files, catalog = [], None
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*.txt") if p.is_file())
+            if (path / CATALOG_FILE).is_file():
+                catalog = catalog or path / CATALOG_FILE
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ContentError(path, 0, "no such file or folder")
+    if not files:
+        raise ContentError(", ".join(map(str, paths)), 0, "no source text (*.txt) found")
+    default_catalog = Path(settings.KB_CONTENT_DIR) / CATALOG_FILE
+    return files, catalog or default_catalog
+
+
+def _display(path):
+    try:
+        return str(path.resolve().relative_to(settings.BASE_DIR))
+    except ValueError:
+        return str(path)
+
+
+def import_paths(paths=None, dry_run=False):
+    """Import the source texts at ``paths`` (default: ``settings.KB_CONTENT_DIR``).
+
+    Everything is parsed before anything is written, and the writes run in one transaction, so a
+    malformed file raises ContentError with the database unchanged.
+    """
+    files, catalog_path = collect_files(paths or [settings.KB_CONTENT_DIR])
+    products = load_catalog(catalog_path)
+    parsed, seen = [], {}
+    for path in files:
+        for article in parse_file(path, display_path=_display(path)):
+            if article.source_key in seen:
+                raise ContentError(
+                    article.source_file,
+                    article.source_line,
+                    f"the same article as {seen[article.source_key]} ({article.title})",
+                )
+            seen[article.source_key] = f"{article.source_file}:{article.source_line}"
+            parsed.append(article)
+
+    report = ImportReport(files=[_display(p) for p in files], dry_run=dry_run)
+    with transaction.atomic():
+        categories = _sync_categories(products)
+        for article in parsed:
+            _, topic = classify(products, article.title + article.question)
+            _sync_article(article, categories[topic.slug], report)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _sync_categories(products):
+    """Create missing categories; existing ones keep whatever editors made of them."""
+    by_slug = {}
+    for product in products:
+        parent, _ = Category.objects.get_or_create(
+            slug=product.slug,
+            defaults=dict(
+                name=product.name, description=product.description, position=product.position
+            ),
+        )
+        by_slug[product.slug] = parent
+        for topic in product.topics:
+            by_slug[topic.slug], _ = Category.objects.get_or_create(
+                slug=topic.slug,
+                defaults=dict(
+                    name=topic.name,
+                    description=topic.description,
+                    position=topic.position,
+                    parent=parent,
+                ),
+            )
+    return by_slug
+
+
+def _apply(record, values, counts, report, label):
+    """Update an existing imported record from ``values`` unless staff edited it.
+
+    Returns True when the record was saved.
+    """
+    if not record.import_digest or record.edited_since_import:
+        counts.conflicts += 1
+        why = "created" if not record.import_digest else "edited"
+        report.conflicts.append(f"{label}: {why} by staff since the last import; left as it is")
+        return False
+    for name, value in values.items():
+        setattr(record, name, value)
+    if record.content_digest() == record.import_digest:
+        counts.unchanged += 1
+        return False
+    record.import_digest = record.content_digest()
+    record.save()
+    counts.updated += 1
+    return True
+
+
+def _create(model, values, counts):
+    record = model(**values)
+    record.import_digest = record.content_digest()
+    record.save()
+    counts.created += 1
+    return record
+
+
+def _unique_slug(base):
+    slug, n = base[:100], 2
+    while Article.objects.filter(slug=slug).exists():
+        suffix = f"-{n}"
+        slug, n = base[: 100 - len(suffix)] + suffix, n + 1
+    return slug
+
+
+def _sync_article(parsed, category, report):
+    provenance = dict(
+        source_file=parsed.source_file,
+        source_line=parsed.source_line,
+        source_raw=parsed.source_raw,
+        source_fingerprint=parsed.source_fingerprint,
+    )
+    values = dict(
+        title=parsed.title, question=parsed.question, summary=parsed.summary, category=category
+    )
+    article = Article.objects.filter(source_key=parsed.source_key).first()
+    label = f"article {parsed.source_key}"
+    if article is None:
+        article = _create(
+            Article,
+            dict(
+                values,
+                source_key=parsed.source_key,
+                slug=_unique_slug(parsed.source_key),
+                status=Article.Status.PUBLISHED,
+                imported_at=timezone.now(),
+                **provenance,
+            ),
+            report.articles,
+        )
+    else:
+        _apply(article, values, report.articles, report, label)
+        if any(getattr(article, name) != value for name, value in provenance.items()):
+            # Provenance is not editable: it always records the source as last read.
+            Article.objects.filter(pk=article.pk).update(imported_at=timezone.now(), **provenance)
+
+    causes = {c.position: c for c in article.causes.all()}
+    for pc in parsed.causes:
+        cause_values = dict(title=pc.title, explanation=pc.explanation)
+        cause = causes.pop(pc.position, None)
+        if cause is None:
+            cause = _create(
+                Cause, dict(cause_values, article=article, position=pc.position), report.causes
+            )
+        else:
+            _apply(cause, cause_values, report.causes, report, f"{label} cause {pc.position}")
+        _sync_remedies(article, cause, pc.remedies, report, f"{label} cause {pc.position}")
+    _delete_stale(causes.values(), report.causes, report, label + " cause")
+    _sync_remedies(article, None, parsed.advice, report, f"{label} advice")
+
+
+def _sync_remedies(article, cause, texts, report, label):
+    existing = {r.position: r for r in Remedy.objects.filter(article=article, cause=cause)}
+    for position, text in enumerate(texts, start=1):
+        remedy = existing.pop(position, None)
+        if remedy is None:
+            _create(
+                Remedy,
+                dict(article=article, cause=cause, position=position, text=text),
+                report.remedies,
+            )
+        else:
+            _apply(remedy, dict(text=text), report.remedies, report, f"{label} remedy {position}")
+    _delete_stale(existing.values(), report.remedies, report, label + " remedy")
+
+
+def _delete_stale(records, counts, report, label):
+    """Imported records the source no longer has go; staff-made or staff-edited ones stay."""
+    for record in records:
+        if not record.import_digest:
+            continue  # made by staff: not the importer's to remove
+        if record.edited_since_import:
+            counts.conflicts += 1
+            report.conflicts.append(
+                f"{label} {record.position}: gone from the source but edited by staff; kept"
+            )
+            continue
+        record.delete()
+        counts.deleted += 1

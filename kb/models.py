@@ -1,0 +1,300 @@
+import hashlib
+import json
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+
+
+class ImportTracked(models.Model):
+    """A record the importer may create and update.
+
+    ``import_digest`` is the fingerprint of the imported fields as the importer last wrote them.
+    When the fields no longer match it, staff changed the record since, and the importer leaves
+    it alone (``edited_since_import``) instead of overwriting their work.
+    """
+
+    imported_fields = ()
+
+    import_digest = models.CharField(
+        _("导入指纹"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("导入器上次写入的内容指纹；为空表示由工作人员创建。"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def content_digest(self):
+        values = {name: getattr(self, name) for name in self.imported_fields}
+        payload = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @property
+    def edited_since_import(self):
+        return bool(self.import_digest) and self.import_digest != self.content_digest()
+
+
+class Category(models.Model):
+    """A product (花呗, 分期乐) or, one level below it, a topic (还款问题, 催收电话)."""
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("所属产品"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("留空表示这是一个产品；选择产品则表示这是该产品下的话题。"),
+    )
+    name = models.CharField(_("名称"), max_length=50, help_text=_("例如：花呗、还款问题。"))
+    slug = models.SlugField(
+        _("网址名"),
+        max_length=80,
+        unique=True,
+        help_text=_("网址中使用的英文或拼音，例如 huabei。"),
+    )
+    description = models.CharField(
+        _("简介"), max_length=200, blank=True, help_text=_("显示在分类页和首页的一句话介绍。")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("排序"), default=0, help_text=_("数字小的排在前面。")
+    )
+
+    class Meta:
+        verbose_name = _("分类")
+        verbose_name_plural = _("分类")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="kb_category_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+    def get_absolute_url(self):
+        return reverse("kb:category", kwargs={"slug": self.slug})
+
+    @property
+    def product(self):
+        return self.parent or self
+
+    @property
+    def path(self):
+        """Ancestors first, self last: [花呗, 还款问题]."""
+        return [self.parent, self] if self.parent_id else [self]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, and not scheduled for later."""
+        return self.filter(status=Article.Status.PUBLISHED).filter(
+            Q(published_at__isnull=True) | Q(published_at__lte=timezone.now())
+        )
+
+
+class Article(ImportTracked):
+    """One question of the help centre, answered by its causes and the general advice."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    imported_fields = ("title", "question", "summary", "category_id")
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("分类"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text=_("文章所属的产品或话题。"),
+    )
+    title = models.CharField(
+        _("标题"), max_length=200, help_text=_("读者看到的标题，例如：花呗分期后无法还款的原因。")
+    )
+    slug = models.SlugField(
+        _("网址名"),
+        max_length=100,
+        unique=True,
+        allow_unicode=False,
+        help_text=_("文章网址的一部分，用拼音，例如 huabei-fenqi-wufa-huankuan。"),
+    )
+    question = models.CharField(
+        _("原始问题"),
+        max_length=300,
+        blank=True,
+        help_text=_("来源文本中的问题句，保留原样（已转为简体）。"),
+    )
+    summary = MarkdownxField(_("摘要"), blank=True, help_text=_("文章开头的概述，支持 Markdown。"))
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text=_("只有已发布的文章对读者可见。"),
+    )
+    published_at = models.DateTimeField(
+        _("发布时间"),
+        null=True,
+        blank=True,
+        help_text=_("留空表示立即；填写将来的时间表示定时发布。"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now, editable=False)
+
+    source_key = models.CharField(
+        _("来源标识"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("导入器用来识别同一篇来源文章的稳定标识。"),
+    )
+    source_file = models.CharField(_("来源文件"), max_length=255, blank=True, editable=False)
+    source_line = models.PositiveIntegerField(_("来源行号"), null=True, blank=True, editable=False)
+    source_raw = models.TextField(
+        _("来源原文"), blank=True, editable=False, help_text=_("导入时的原始文本，未经清理。")
+    )
+    source_fingerprint = models.CharField(
+        _("来源指纹"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("原始文本的 SHA-256。"),
+    )
+    imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("文章")
+        verbose_name_plural = _("文章")
+        ordering = ["category__parent__position", "category__position", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("kb:article", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and (
+            self.published_at is None or self.published_at <= timezone.now()
+        )
+
+    @property
+    def advice(self):
+        """General advice: the remedies that belong to the article rather than to one cause."""
+        return self.remedies.filter(cause__isnull=True)
+
+    def touch(self):
+        """Mark the article as updated now (its causes and remedies changed)."""
+        self.updated_at = timezone.now()
+        Article.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+
+
+class Cause(ImportTracked):
+    """A numbered cause of an article's problem, with its explanation and remedies."""
+
+    imported_fields = ("title", "explanation")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="causes"
+    )
+    position = models.PositiveSmallIntegerField(
+        _("序号"), help_text=_("原因在文章中的编号，从 1 开始；也是锚点 #cause-N 的 N。")
+    )
+    title = models.CharField(_("标题"), max_length=200, help_text=_("例如：网络繁忙或不稳定。"))
+    explanation = MarkdownxField(
+        _("说明"),
+        blank=True,
+        help_text=_("为什么会这样，支持 Markdown。解决办法请写在“怎么办”中。"),
+    )
+
+    class Meta:
+        verbose_name = _("原因")
+        verbose_name_plural = _("原因")
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="kb_cause_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"原因 {self.position}：{self.title}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.article.touch()
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"cause-{self.position}"
+
+
+class Remedy(ImportTracked):
+    """An actionable piece of advice: for one cause (怎么办), or for the whole article when it
+    has no cause (the general advice)."""
+
+    imported_fields = ("text",)
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="remedies"
+    )
+    cause = models.ForeignKey(
+        Cause,
+        verbose_name=_("原因"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="remedies",
+        help_text=_("留空表示这是整篇文章的通用建议。"),
+    )
+    position = models.PositiveSmallIntegerField(_("序号"), help_text=_("同一原因下的排列顺序。"))
+    text = models.TextField(_("内容"), help_text=_("读者可以做的一件事，一两句话，支持 Markdown。"))
+
+    class Meta:
+        verbose_name = _("解决办法")
+        verbose_name_plural = _("解决办法")
+        ordering = ["article", "cause__position", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cause", "position"],
+                condition=Q(cause__isnull=False),
+                name="kb_remedy_unique_position_per_cause",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "position"],
+                condition=Q(cause__isnull=True),
+                name="kb_advice_unique_position_per_article",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:40]
+
+    def save(self, *args, **kwargs):
+        # A cause's remedy always belongs to that cause's article.
+        if self.cause_id:
+            self.article_id = self.cause.article_id
+        super().save(*args, **kwargs)
+        self.article.touch()
+
+    def get_absolute_url(self):
+        return self.cause.get_absolute_url() if self.cause_id else self.article.get_absolute_url()

@@ -1,0 +1,26 @@
+import pytest
+from django.conf import settings
+
+from kb.content import import_paths
+from kb.models import Article
+
+
+@pytest.fixture
+def content_dir():
+    return settings.KB_CONTENT_DIR
+
+
+@pytest.fixture
+def imported(db):
+    """The real source texts, imported as `make run` does."""
+    return import_paths()
+
+
+@pytest.fixture
+def huabei(imported):
+    return Article.objects.get(slug="huabei-fenqi-wufa-huankuan")
+
+
+@pytest.fixture
+def fenqile(imported):
+    return Article.objects.get(title__contains="分期乐")

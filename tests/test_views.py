@@ -1,0 +1,76 @@
+import pytest
+from django.urls import reverse
+
+from kb.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_both_products_and_their_articles(client, huabei, fenqile):
+    page = client.get("/").content.decode()
+    for text in ("花呗", "分期乐", huabei.title, fenqile.title, huabei.get_absolute_url()):
+        assert text in page
+    assert 'role="search"' in page
+
+
+def test_article_page_shows_causes_with_anchors_remedies_and_advice(client, huabei):
+    response = client.get(huabei.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>花呗分期后无法还款的原因</h1>" in page
+    for n, title in enumerate(["没有待还款金额", "网络繁忙或不稳定", "还款方式余额不足"], start=1):
+        assert f'id="cause-{n}"' in page
+        assert f'href="#cause-{n}">原因 {n}：{title}</a>' in page
+    assert page.count("<h3>怎么办</h3>") == 4
+    assert "先存钱再还款" in page
+    assert 'id="advice"' in page and "按时还款" in page
+    assert "更新于" in page
+    assert 'aria-label="当前位置"' in page and ">还款问题</a>" in page
+
+
+def test_category_page_lists_its_articles(client, huabei, fenqile):
+    page = client.get(reverse("kb:category", args=["huabei"])).content.decode()
+    assert huabei.title in page and fenqile.title not in page
+    topic = client.get(huabei.category.get_absolute_url()).content.decode()
+    assert huabei.title in topic
+
+
+def test_drafts_are_invisible_to_the_public(client, huabei):
+    huabei.status = Article.Status.DRAFT
+    huabei.save()
+    assert client.get(huabei.get_absolute_url()).status_code == 404
+    assert huabei.title not in client.get("/").content.decode()
+    assert huabei.title not in client.get("/categories/huabei-huankuan/").content.decode()
+
+
+def test_scheduled_article_stays_hidden_until_its_time(client, huabei):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    huabei.published_at = timezone.now() + timedelta(days=1)
+    huabei.save()
+    assert client.get(huabei.get_absolute_url()).status_code == 404
+
+
+def test_unknown_pages_get_a_friendly_404(client, db):
+    response = client.get("/articles/no-such-article/")
+    assert response.status_code == 404
+    assert "找不到这个页面" in response.content.decode()
+    assert client.get("/categories/%E4%BD%A0/").status_code == 404
+
+
+def test_markdown_in_content_is_rendered_safely(client, huabei):
+    huabei.summary = "**重要** <script>alert(1)</script> [点我](javascript:alert(1))"
+    huabei.save()
+    page = client.get(huabei.get_absolute_url()).content.decode()
+    assert "<strong>重要</strong>" in page
+    assert "<script>alert" not in page and "javascript:" not in page
+
+
+def test_server_error_page_is_friendly_and_needs_no_database(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "抱歉，页面出错了" in response.content.decode()
