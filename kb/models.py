@@ -298,3 +298,56 @@ class Remedy(ImportTracked):
 
     def get_absolute_url(self):
         return self.cause.get_absolute_url() if self.cause_id else self.article.get_absolute_url()
+
+
+class Synonym(models.Model):
+    """A reader's way of saying something, mapped to the words the articles use.
+
+    The search analyzer adds the expansions to a query containing ``phrase``: 还不了 -> 无法还款.
+    """
+
+    phrase = models.CharField(
+        _("读者说法"),
+        max_length=50,
+        unique=True,
+        help_text=_("读者可能输入的词或口语，例如：还不了、没钱、拉黑。"),
+    )
+    expansions = models.CharField(
+        _("对应的标准说法"),
+        max_length=200,
+        help_text=_("文章中使用的词，多个用空格分隔，例如：无法还款 还款失败。"),
+    )
+    enabled = models.BooleanField(_("启用"), default=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("同义词")
+        verbose_name_plural = _("同义词")
+        ordering = ["phrase"]
+
+    def __str__(self):
+        return f"{self.phrase} → {self.expansions}"
+
+    @property
+    def expansion_list(self):
+        return [
+            word for word in self.expansions.replace("，", " ").replace(",", " ").split() if word
+        ]
+
+
+class SearchLog(models.Model):
+    """One search, for finding content gaps. Holds no IP address or other personal data."""
+
+    query = models.CharField(_("查询（规范化）"), max_length=200, db_index=True)
+    result_count = models.PositiveIntegerField(_("结果数"))
+    took_ms = models.PositiveIntegerField(_("耗时（毫秒）"), default=0)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("搜索记录")
+        verbose_name_plural = _("搜索记录")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.query}（{self.result_count}）"
