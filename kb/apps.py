@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class KbConfig(AppConfig):
     name = "kb"
     verbose_name = "帮助中心"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .search import signals  # noqa: F401 - connects the index to every content change
+        from .search.indexer import ensure_current_index
+
+        # An analyzer change (ANALYZER_VERSION) rebuilds the index at the next migrate.
+        post_migrate.connect(ensure_current_index, sender=self)
