@@ -62,6 +62,8 @@ def search_results(request):
     if page is not None and page.count == 0:
         context["did_you_mean"] = did_you_mean(page.query)
     if page is None or page.count == 0:
-        context["browse"] = Category.objects.filter(parent=None)
+        context["browse"] = Category.objects.filter(
+            parent=None, pk__in=_published_articles().values("category__parent")
+        )
         context["hot_articles"] = _published_articles()[:5]
     return render(request, "kb/search.html", context)

@@ -25,7 +25,7 @@ from kb.text import (
     to_simplified,
 )
 
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 3
 
 # Compounds of the domain, so that 提前还款 is one term as well as 提前 + 还款.
 SEARCH_WORDS = (
@@ -172,7 +172,11 @@ def normalize(text):
 
 
 def normalize_chars(text):
-    """normalize() one character at a time, so positions map back to ``text`` (for snippets)."""
+    """normalize() with positions that map back to ``text`` (for snippets): whole-text when the
+    length is kept, as it nearly always is, else one character at a time."""
+    whole = normalize(text)
+    if len(whole) == len(text):
+        return whole
     return "".join((normalize(ch) or " ")[0] for ch in text)
 
 
@@ -181,9 +185,12 @@ def words(text):
     punctuation; Latin and digit runs are words too."""
     result = []
     for token in segment_for_search(text, SEARCH_WORDS):
-        for part in _TOKEN.findall(token):
-            if part not in STOPWORDS:
-                result.append(part)
+        # Nearly every token is a word or a punctuation mark; only odd mixes need the regex.
+        if token.isalnum():
+            if token not in STOPWORDS:
+                result.append(token)
+        elif not token.isspace():
+            result.extend(p for p in _TOKEN.findall(token) if p not in STOPWORDS)
     return result
 
 
@@ -198,16 +205,20 @@ def query_words(text):
     return result
 
 
+@lru_cache(maxsize=65536)
 def usual_reading(word):
     """The joined pinyin of a word as usually read (phrase-aware): 还款 -> huankuan."""
     return "".join(pypinyin.lazy_pinyin(word, style=pypinyin.Style.NORMAL, errors="ignore"))
 
 
-def ngrams(text):
-    """Overlapping CJK bigrams, plus single characters, of normalised text."""
+def ngrams(text, singles=True):
+    """Overlapping CJK bigrams, and single characters unless ``singles`` is false, of
+    normalised text. (Documents index single characters of their titles only: a one-character
+    query is rare, and a body's characters would double the index.)"""
     result = []
     for run in _CJK_RUN.findall(text):
-        result.extend(run)
+        if singles:
+            result.extend(run)
         result.extend(run[i : i + 2] for i in range(len(run) - 1))
     return result
 
@@ -219,6 +230,12 @@ def char_readings(char):
     return tuple(dict.fromkeys(readings[0])) if readings else ()
 
 
+@lru_cache(maxsize=65536)
+def initials(word):
+    return "".join(r[0] for r in pypinyin.lazy_pinyin(word, errors="ignore") if r)
+
+
+@lru_cache(maxsize=65536)
 def word_readings(word):
     """Joined pinyin of a word for its usual reading and, within a bound, every other reading
     of its polyphonic characters: 还款 -> huankuan, haikuan, ..."""
@@ -227,7 +244,7 @@ def word_readings(word):
     combos = (
         "".join(c) for c in itertools.islice(itertools.product(*per_char), MAX_READING_COMBOS)
     )
-    return list(dict.fromkeys([usual, *combos]))
+    return tuple(dict.fromkeys([usual, *combos]))
 
 
 def pinyin_tokens(text):
@@ -239,7 +256,7 @@ def pinyin_tokens(text):
         readings = word_readings(word)
         tokens.extend(readings)
         if len(word) > 1:
-            tokens.append("".join(r[0] for r in pypinyin.lazy_pinyin(word, errors="ignore")))
+            tokens.append(initials(word))
         for ch in word:
             tokens.extend(char_readings(ch))
     return tokens
@@ -250,10 +267,8 @@ def syllables():
     """Every toneless pinyin syllable (about 400), for splitting typed pinyin."""
     from pypinyin.pinyin_dict import pinyin_dict
 
-    found = set()
-    for value in pinyin_dict.values():
-        for reading in value.split(","):
-            found.add(to_normal(reading).replace("ü", "v"))
+    readings = {reading for value in pinyin_dict.values() for reading in value.split(",")}
+    found = {to_normal(reading).replace("ü", "v") for reading in readings}
     return frozenset(s for s in found if s.isascii() and s.isalpha())
 
 
@@ -280,7 +295,9 @@ def split_pinyin(text):
 
 
 def unique(tokens):
-    return list(dict.fromkeys(t for t in tokens if t))
+    result = dict.fromkeys(tokens)
+    result.pop("", None)
+    return list(result)
 
 
 @dataclass

@@ -8,6 +8,7 @@ way on both.
 """
 
 import re
+from typing import NamedTuple
 
 from django.db import connection
 from django.utils import timezone
@@ -21,29 +22,65 @@ def safe_tokens(tokens):
 
 _PUBLISHED = """a.status = 'published' AND (a.published_at IS NULL OR a.published_at <= %s)"""
 
+# Everything ranking and results need, in one round trip (no model instances on the hot path).
+_COLUMNS = """d.id, d.kind, d.title, d.context, d.body, d.title_pinyin, d.context_pinyin,
+    a.slug, a.title, c.position, c.title"""
+_JOINS = """JOIN kb_article a ON a.id = d.article_id
+    LEFT JOIN kb_cause c ON c.id = d.cause_id"""
+
+
+class Row(NamedTuple):
+    id: int
+    kind: str
+    title: str
+    context: str
+    body: str
+    title_pinyin: str
+    context_pinyin: str
+    article_slug: str
+    article_title: str
+    cause_position: int | None
+    cause_title: str | None
+
 
 class SQLiteBackend:
     vendor = "sqlite"
 
     @staticmethod
-    def _match(tokens):
-        return " OR ".join('"{}"'.format(t.replace('"', '""')) for t in tokens)
+    def _any(tokens):
+        return "(" + " OR ".join('"{}"'.format(t.replace('"', '""')) for t in tokens) + ")"
 
-    def candidates(self, tokens, limit):
+    def _rows(self, cursor, ids, limit):
+        if not ids:
+            return []
+        marks = ", ".join(["%s"] * len(ids))
+        # CROSS JOIN fixes SQLite's join order: documents by id first. Left to itself, the
+        # planner may walk every published article through the status index instead.
+        cursor.execute(
+            f"SELECT {_COLUMNS} FROM kb_searchdocument d "
+            f"CROSS JOIN kb_article a ON a.id = d.article_id "
+            f"LEFT JOIN kb_cause c ON c.id = d.cause_id "
+            f"WHERE d.id IN ({marks}) AND {_PUBLISHED}",
+            [*ids, timezone.now()],
+        )
+        by_id = {row[0]: Row(*row) for row in cursor.fetchall()}
+        return [by_id[i] for i in ids if i in by_id][:limit]
+
+    def candidates(self, tokens, limit, exact=True):
+        """Up to ``limit`` published documents having any of ``tokens``: the best by bm25 when
+        ``exact``, else the first found (see kb.search.engine._lookup)."""
         tokens = safe_tokens(tokens)
         if not tokens:
             return []
-        # Column weights follow the ranking: own title > article context > body > n-grams.
-        sql = f"""
-            SELECT d.id FROM kb_search_fts
-            JOIN kb_searchdocument d ON d.id = kb_search_fts.rowid
-            JOIN kb_article a ON a.id = d.article_id
-            WHERE kb_search_fts MATCH %s AND {_PUBLISHED}
-            ORDER BY bm25(kb_search_fts, 10.0, 5.0, 2.0, 0.5, 6.0, 3.0)
-            LIMIT %s"""
+        # Rank (or just find) inside the FTS table, then join only the few kept; drafts are
+        # dropped after the cut, so the cut takes extra.
+        order = "ORDER BY bm25(kb_search_fts, 10.0, 8.0, 2.0, 0.5, 6.0, 4.8)" if exact else ""
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self._match(tokens), timezone.now(), limit])
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(
+                f"SELECT rowid FROM kb_search_fts WHERE kb_search_fts MATCH %s {order} LIMIT %s",
+                [self._any(tokens), limit * 2],
+            )
+            return self._rows(cursor, [r[0] for r in cursor.fetchall()], limit)
 
     def document_frequency(self, token):
         if not _SAFE_TOKEN.match(token):
@@ -51,7 +88,7 @@ class SQLiteBackend:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM kb_search_fts WHERE kb_search_fts MATCH %s",
-                [self._match([token])],
+                [self._any([token])],
             )
             return cursor.fetchone()[0]
 
@@ -60,23 +97,23 @@ class PostgresBackend:
     vendor = "postgresql"
 
     @staticmethod
-    def _tsquery(tokens):
+    def _any(tokens):
         return " | ".join(f"'{t}'" for t in tokens)
 
-    def candidates(self, tokens, limit):
+    def candidates(self, tokens, limit, exact=True):
+        """As SQLiteBackend.candidates, with ts_rank in place of bm25."""
         tokens = safe_tokens(tokens)
         if not tokens:
             return []
-        sql = f"""
-            SELECT d.id FROM kb_searchdocument d
-            JOIN kb_article a ON a.id = d.article_id,
-            to_tsquery('simple', %s) AS q
-            WHERE d.vector @@ q AND {_PUBLISHED}
-            ORDER BY ts_rank(d.vector, q) DESC, d.id
-            LIMIT %s"""
+        order = "ORDER BY ts_rank(d.vector, q) DESC, d.id" if exact else ""
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self._tsquery(tokens), timezone.now(), limit])
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(
+                f"""SELECT {_COLUMNS} FROM kb_searchdocument d {_JOINS}
+                CROSS JOIN to_tsquery('simple', %s) AS q
+                WHERE d.vector @@ q AND {_PUBLISHED} {order} LIMIT %s""",
+                [self._any(tokens), timezone.now(), limit],
+            )
+            return [Row(*row) for row in cursor.fetchall()]
 
     def document_frequency(self, token):
         if not _SAFE_TOKEN.match(token):
@@ -84,7 +121,7 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM kb_searchdocument WHERE vector @@ to_tsquery('simple', %s)",
-                [self._tsquery([token])],
+                [self._any([token])],
             )
             return cursor.fetchone()[0]
 

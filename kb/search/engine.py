@@ -14,13 +14,12 @@ from .analyzer import analyze_query, normalize
 from .backends import get_backend
 from .ranking import Candidate, idf, rank, snippet
 
-CANDIDATES = 100
+CANDIDATES = 60
 PER_PAGE = 10
-# In a large index, tokens in more than this share of documents are left out of the candidate
-# lookup when the query has rarer ones: they would make the database rank most of the index
-# for little gain. Small indexes always use every token.
-COMMON_SHARE = 0.25
+# Below this many documents every query token is used to find candidates (see _lookup).
 LARGE_INDEX = 2000
+# Up to this many matching documents, the database scores every one (bm25 / ts_rank).
+EXACT_MATCHES = 1500
 
 
 @dataclass
@@ -136,27 +135,45 @@ def _rarity(query, backend):
     return rarity
 
 
-def _lookup_tokens(query, backend):
-    tokens = [t for term in query.terms for t in term.index_tokens]
+def _lookup(query, backend):
+    """(tokens, exact): the index tokens to find candidates with, and whether the database may
+    score every match.
+
+    A small index uses every token of every term. A large one pivots on the most selective
+    tokens (a standard trick of search engines): the rarest first, as long as together they
+    match at most EXACT_MATCHES documents, which the database then scores. When even the rarest
+    token is in more documents than that, candidates are the first documents having it,
+    unscored: scoring tens of thousands of rows costs far more than ranking can gain from them.
+    kb.search.ranking orders the candidates in every case.
+    """
+    tokens = list(dict.fromkeys(t for term in query.terms for t in term.index_tokens))
     if _stats.total < LARGE_INDEX:
-        return tokens
-    limit = COMMON_SHARE * _stats.total
-    rare = [t for t in tokens if 0 < _stats.frequency(backend, t) <= limit]
-    return rare or tokens
+        return tokens, True
+    counted = sorted((_stats.frequency(backend, t), t) for t in tokens)
+    counted = [(df, t) for df, t in counted if df]
+    chosen, matches = [], 0
+    for df, token in counted:
+        if matches + df > EXACT_MATCHES:
+            break
+        chosen.append(token)
+        matches += df
+    if chosen:
+        return chosen, True
+    return [counted[0][1]] if counted else tokens, False
 
 
 def _result(score_, candidate, query):
-    doc = candidate.doc
-    article_url = reverse("kb:article", kwargs={"slug": doc.article.slug})
-    is_cause = doc.kind == SearchDocument.Kind.CAUSE
+    row = candidate.doc
+    article_url = reverse("kb:article", kwargs={"slug": row.article_slug})
+    is_cause = row.kind == SearchDocument.Kind.CAUSE
     return Result(
-        type=doc.kind,
-        article_slug=doc.article.slug,
-        article_title=doc.article.title,
+        type=row.kind,
+        article_slug=row.article_slug,
+        article_title=row.article_title,
         article_url=article_url,
-        cause_position=doc.cause.position if is_cause else None,
-        cause_title=doc.cause.title if is_cause else None,
-        url=f"{article_url}#{doc.cause.anchor}" if is_cause else article_url,
+        cause_position=row.cause_position if is_cause else None,
+        cause_title=row.cause_title if is_cause else None,
+        url=f"{article_url}#cause-{row.cause_position}" if is_cause else article_url,
         snippet=snippet(candidate, query),
         score=round(score_, 4),
     )
@@ -171,9 +188,9 @@ def search(raw_query, page=1, per_page=PER_PAGE, log=False):
     query = analyze_query(raw_query or "", _stats.synonyms)
     result = SearchPage(query=query.text, per_page=per_page, truncated=query.truncated)
     if query:
-        ids = backend.candidates(_lookup_tokens(query, backend), CANDIDATES)
-        docs = SearchDocument.objects.filter(pk__in=ids).select_related("article", "cause")
-        ranked = rank([Candidate.from_document(d) for d in docs], query, _rarity(query, backend))
+        tokens, exact = _lookup(query, backend)
+        rows = backend.candidates(tokens, CANDIDATES, exact=exact)
+        ranked = rank([Candidate.from_row(r) for r in rows], query, _rarity(query, backend))
         result.count = len(ranked)
         result.page = min(max(1, page), result.num_pages)
         start = (result.page - 1) * per_page

@@ -6,32 +6,46 @@ so the index never disagrees with committed content.
 """
 
 import html
+import re
 import threading
 from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Prefetch
 from django.utils.html import strip_tags
 
 from kb.markdown import render_markdown
 from kb.models import Article, Cause, Remedy, SearchDocument, SearchIndexState
+from kb.text import to_simplified
 
-from .analyzer import ANALYZER_VERSION, ngrams, normalize, pinyin_tokens, unique, words
+from .analyzer import ANALYZER_VERSION, ngrams, normalize, pinyin_tokens, words
+
+# Characters that can make Markdown or HTML; text without them reads the same rendered.
+_MARKUP = re.compile(r"[*_`#\[\]<>!|~&\\]|^\s*(?:[-+]|\d+\.)\s", re.MULTILINE)
 
 
 def plain_text(markdown_source):
     """What a reader sees of a Markdown text, as plain text."""
     if not markdown_source:
         return ""
+    if not _MARKUP.search(markdown_source):
+        return markdown_source.strip()
     return html.unescape(strip_tags(render_markdown(markdown_source))).strip()
 
 
 def _tokens(tokens):
-    return " ".join(unique(tokens))
+    result = dict.fromkeys(tokens)
+    result.pop("", None)
+    return " ".join(result)
 
 
 def build_document(article, cause=None):
     """An unsaved SearchDocument for a cause (with its article as context) or a whole article."""
+    return SearchDocument(**document_values(article, cause))
+
+
+def document_values(article, cause=None):
+    """The column values of the SearchDocument of a cause or of a whole article."""
     categories = " ".join(c.name for c in article.category.path)
     if cause is not None:
         remedies = [plain_text(r.text) for r in cause.remedies.all()]
@@ -43,18 +57,20 @@ def build_document(article, cause=None):
         title, context = article.title, f"{categories} {article.question}"
         body = "\n".join([plain_text(article.summary), *advice]).strip()
         pinyin_context = categories
+    # Stored simplified, so that ranking needs only lower() on them (kb.search.ranking).
+    title, context, body = to_simplified(title), to_simplified(context), to_simplified(body)
     n_title, n_context, n_body = normalize(title), normalize(context), normalize(body)
-    return SearchDocument(
+    return dict(
         kind=SearchDocument.Kind.CAUSE if cause else SearchDocument.Kind.ARTICLE,
-        article=article,
-        cause=cause,
+        article_id=article.pk,
+        cause_id=cause.pk if cause else None,
         title=title,
         context=context,
         body=body,
         title_tokens=_tokens(words(n_title)),
         context_tokens=_tokens(words(n_context)),
         body_tokens=_tokens(words(n_body)),
-        ngram_tokens=_tokens(ngrams(f"{n_title} {n_context} {n_body}")),
+        ngram_tokens=_tokens(ngrams(f"{n_title} {n_context}") + ngrams(n_body, singles=False)),
         title_pinyin=_tokens(pinyin_tokens(n_title)),
         context_pinyin=_tokens(pinyin_tokens(normalize(pinyin_context))),
         analyzer_version=ANALYZER_VERSION,
@@ -122,6 +138,23 @@ def index_article(article_id):
         bump_generation()
 
 
+_COLUMNS = [f.column for f in SearchDocument._meta.concrete_fields if not f.primary_key]
+
+
+def _insert(rows):
+    """Plain multi-row INSERT: a rebuild writes a hundred thousand rows, and model instances
+    would cost more than the analysis of their text."""
+    if not rows:
+        return
+    table = SearchDocument._meta.db_table
+    marks = ", ".join(["%s"] * len(_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({marks})",
+            [[row[column] for column in _COLUMNS] for row in rows],
+        )
+
+
 def rebuild_index(batch_size=500, progress=None):
     """Rebuild every document from the database. Returns the number of documents written."""
     written = 0
@@ -129,14 +162,15 @@ def rebuild_index(batch_size=500, progress=None):
         SearchDocument.objects.all().delete()
         batch = []
         for article in _articles().order_by("pk").iterator(chunk_size=batch_size):
-            batch.extend(documents_for(article))
+            batch.append(document_values(article))
+            batch.extend(document_values(article, cause) for cause in article.causes.all())
             if len(batch) >= batch_size:
-                SearchDocument.objects.bulk_create(batch)
+                _insert(batch)
                 written += len(batch)
                 batch = []
                 if progress:
                     progress(written)
-        SearchDocument.objects.bulk_create(batch)
+        _insert(batch)
         written += len(batch)
         bump_generation(analyzer_version=ANALYZER_VERSION)
     return written

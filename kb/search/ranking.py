@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 
-from .analyzer import normalize_chars
-
 FIELD_WEIGHTS = {"title": 10.0, "context": 8.0, "body": 2.0}
 PINYIN_WEIGHTS = {"title": 6.0, "context": 4.8}
 PARTIAL_FACTOR = 0.7
@@ -37,14 +35,16 @@ class Candidate:
     context_pinyin: frozenset
 
     @classmethod
-    def from_document(cls, doc):
+    def from_row(cls, row):
+        # The indexer stored the texts in simplified characters; lowercasing is all that is left
+        # of normalize() here, and it keeps positions for the snippets.
         return cls(
-            doc=doc,
-            title=normalize_chars(doc.title),
-            context=normalize_chars(doc.context),
-            body=normalize_chars(doc.body),
-            title_pinyin=frozenset(doc.title_pinyin.split()),
-            context_pinyin=frozenset(doc.context_pinyin.split()),
+            doc=row,
+            title=row.title.lower(),
+            context=row.context.lower(),
+            body=row.body.lower(),
+            title_pinyin=frozenset(row.title_pinyin.split()),
+            context_pinyin=frozenset(row.context_pinyin.split()),
         )
 
 
@@ -101,7 +101,7 @@ def rank(candidates, query, rarity):
     """(score, candidate) best first; ties go to the whole article, then to document order."""
     scored = [(score(c, query, rarity), c) for c in candidates]
     scored = [(s, c) for s, c in scored if s > 0]
-    scored.sort(key=lambda sc: (-round(sc[0], 6), sc[1].doc.kind != "article", sc[1].doc.pk))
+    scored.sort(key=lambda sc: (-round(sc[0], 6), sc[1].doc.kind != "article", sc[1].doc.id))
     return scored
 
 
