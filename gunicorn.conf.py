@@ -45,6 +45,7 @@ if os.environ.get("KB_LOG_FORMAT", _default_format) == "json":
                 "formatter": "json",
             }
         },
+        "root": {"handlers": ["stdout"], "level": "INFO"},
         "loggers": {
             "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
             "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},

@@ -47,7 +47,8 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record):
         if not hasattr(record, "request_id"):
-            record.request_id = current_request_id()
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "request_id", None) or current_request_id()
         return True
 
 
@@ -85,8 +86,11 @@ class JsonFormatter(logging.Formatter):
                     )
         else:
             entry["message"] = record.getMessage()
-            entry["request_id"] = getattr(record, "request_id", None) or current_request_id()
             request = getattr(record, "request", None)
+            # Django logs 4xx answers after the middleware has returned: ask the request.
+            entry["request_id"] = getattr(request, "request_id", None) or (
+                getattr(record, "request_id", None) or current_request_id()
+            )
             if request is not None and hasattr(request, "method"):
                 # django.request and django.server pass the request: say which one failed.
                 entry["method"] = request.method
