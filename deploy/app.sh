@@ -36,6 +36,7 @@ collectstatic() {
 }
 
 release() {
+  mkdir -p "${KB_VAR_DIR:-var}"  # SQLite creates the file, not its folder
   manage migrate --noinput
   manage import_content
 }

@@ -33,3 +33,13 @@ def fresh_page_cache():
     from kb.cache import bump_content_version
 
     bump_content_version()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def remove_this_runs_cache_keys():
+    """With Redis, leave no key behind on the shared server (only this run's prefix)."""
+    yield
+    from django.core.cache import cache
+
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
