@@ -26,6 +26,14 @@ preload_app = True
 # Heartbeat files in memory: a container's overlay filesystem can stall them.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
+# gunicorn's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl), which
+# several servers on one machine would share, and which a non-root container cannot create.
+# Signals (HUP, TERM) do the job; set GUNICORN_CONTROL_SOCKET to a path to have one.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
+
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s "%(a)s"'
