@@ -187,10 +187,13 @@ def test_logs_are_json_lines_with_the_request_id(server):
     _, headers, _, _ = server.get("/articles/no-such-article/")
     generated = headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", generated)
-    time.sleep(0.2)  # the access line is written just after the answer
-
-    records = server.log_records()  # every line parses as JSON
-    access = [r for r in records if r["logger"] == "gunicorn.access"]
+    # The access line is written just after the answer: wait for it a little.
+    for _ in range(50):
+        records = server.log_records()  # every line parses as JSON
+        access = [r for r in records if r["logger"] == "gunicorn.access"]
+        if any(r.get("request_id") == generated for r in access):
+            break
+        time.sleep(0.1)
     assert {"request_id": "lb-4f2a", "status": 200, "path": "/", "method": "GET"}.items() <= (
         next(r for r in access if r.get("request_id") == "lb-4f2a").items()
     )
