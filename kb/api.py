@@ -3,11 +3,13 @@
 from datetime import datetime
 
 from django.db.models import Prefetch
-from ninja import NinjaAPI, Schema
-from ninja.errors import HttpError
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
+from .forms import MAX_QUERY_LENGTH
 from .models import Article, Cause, Remedy
+from .search.engine import search, suggest
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -113,3 +115,98 @@ def get_article(request, slug: str):
         ],
         "advice": [{"text": r.text} for r in article.advice_list],
     }
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc):
+    # The contract promises {"detail": "..."}: one readable sentence, not pydantic's list.
+    fields = sorted({".".join(str(p) for p in e.get("loc", [])[1:]) or "参数" for e in exc.errors})
+    return api.create_response(request, {"detail": f"参数无效：{'、'.join(fields)}。"}, status=400)
+
+
+class SearchArticleOut(Schema):
+    slug: str
+    title: str
+    url: str
+
+
+class SearchCauseOut(Schema):
+    position: int
+    title: str
+
+
+class SearchResultOut(Schema):
+    type: str
+    article: SearchArticleOut
+    cause: SearchCauseOut | None
+    url: str
+    snippet: str
+
+
+class SearchOut(Schema):
+    query: str
+    count: int
+    page: int
+    pages: int
+    truncated: bool
+    results: list[SearchResultOut]
+
+
+class SearchParams(Schema):
+    q: str = ""
+    page: int = 1
+    per_page: int = 10
+
+
+def _search_params(params):
+    if not 1 <= params.page <= 10_000 or not 1 <= params.per_page <= 50:
+        raise HttpError(400, "page 须在 1 到 10000 之间，per_page 须在 1 到 50 之间。")
+    text = params.q.replace("\x00", "").strip()
+    return text[:MAX_QUERY_LENGTH], len(text) > MAX_QUERY_LENGTH
+
+
+@api.get(
+    "/search",
+    response={200: SearchOut, 400: ErrorOut},
+    summary="搜索原因与文章",
+    description=(
+        "结果按相关度排序；url 指向原因的锚点（#cause-N）；snippet 是已转义的 HTML，"
+        "匹配处用 <mark> 标出。query 是规范化后的查询（简体、小写），超过 100 字会被截断。"
+    ),
+)
+def search_api(request, params: Query[SearchParams]):
+    text, cut = _search_params(params)
+    if not text:
+        raise HttpError(400, "请提供查询词 q。")
+    page = search(text, page=params.page, per_page=params.per_page, log=params.page == 1)
+    return {
+        "query": page.query,
+        "count": page.count,
+        "page": page.page,
+        "pages": page.num_pages,
+        "truncated": cut or page.truncated,
+        "results": [r.as_dict() for r in page.results],
+    }
+
+
+class SuggestionOut(Schema):
+    title: str
+    article: str
+    type: str
+    url: str
+
+
+class SuggestOut(Schema):
+    query: str
+    suggestions: list[SuggestionOut]
+
+
+@api.get(
+    "/suggest",
+    response={200: SuggestOut, 400: ErrorOut},
+    summary="输入时的搜索建议",
+    url_name="suggest",
+)
+def suggest_api(request, q: str = ""):
+    text = q.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+    return {"query": text, "suggestions": suggest(text) if text else []}

@@ -6,6 +6,13 @@ class KbConfig(AppConfig):
     verbose_name = "帮助中心"
 
     def ready(self):
-        from . import signals
+        from django.db.models.signals import post_migrate
 
+        from . import signals
+        from .search import signals as search_signals  # noqa: F401 - connects the index to every content change
+        from .search.indexer import ensure_current_index
+
+        # Every content change invalidates the public page cache (kb.cache).
         signals.connect()
+        # An analyzer change (ANALYZER_VERSION) rebuilds the index at the next migrate.
+        post_migrate.connect(ensure_current_index, sender=self)

@@ -6,6 +6,7 @@ nofollow"``.
 """
 
 import re
+import threading
 
 import markdown
 import nh3
@@ -54,19 +55,31 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _EXTERNAL_LINK = re.compile(r'<a href="((?:https?:)?//[^"]*)"')
 
 
+_local = threading.local()
+
+
+def _converter():
+    # Building a Markdown instance loads its extensions (milliseconds); reuse one per thread.
+    if not hasattr(_local, "md"):
+        _local.md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    return _local.md
+
+
+# Building a cleaner compiles the allow-list; one shared, immutable cleaner serves every call.
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    clean_content_tags={"script", "style"},
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel=None,
+)
+
+
 def render_markdown(text):
     """Markdown source -> sanitised HTML (a SafeString)."""
-    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        clean_content_tags={"script", "style"},
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=None,
-    )
-    clean = _EXTERNAL_LINK.sub(r'<a href="\1" rel="noopener nofollow"', clean)
-    return mark_safe(clean)
+    html = _converter().reset().convert(text or "")
+    clean = _EXTERNAL_LINK.sub(r'<a href="\1" rel="noopener nofollow"', _cleaner.clean(html))
+    return mark_safe(clean)  # sanitised by nh3 just above
 
 
 def render_markdown_inline(text):

@@ -351,3 +351,69 @@ class SearchLog(models.Model):
 
     def __str__(self):
         return f"{self.query}（{self.result_count}）"
+
+
+class SearchDocument(models.Model):
+    """One searchable unit: a cause (with its article as context) or a whole article.
+
+    The display texts feed snippets and the final ranking; the ``*_tokens`` columns are the
+    analyzer's output (kb.search.analyzer), which the database's own full-text index reads:
+    an FTS5 table kept in sync by triggers on SQLite, a weighted tsvector column with a GIN index
+    on PostgreSQL (see the migration). Rows are written only by kb.search.indexer.
+    """
+
+    class Kind(models.TextChoices):
+        CAUSE = "cause", _("原因")
+        ARTICLE = "article", _("文章")
+
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="+"
+    )
+    cause = models.ForeignKey(
+        Cause, verbose_name=_("原因"), on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    title = models.TextField(_("标题"))
+    context = models.TextField(_("上下文"), blank=True)
+    body = models.TextField(_("正文"), blank=True)
+    title_tokens = models.TextField(blank=True)
+    context_tokens = models.TextField(blank=True)
+    body_tokens = models.TextField(blank=True)
+    ngram_tokens = models.TextField(blank=True)
+    title_pinyin = models.TextField(blank=True)
+    context_pinyin = models.TextField(blank=True)
+    analyzer_version = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("搜索文档")
+        verbose_name_plural = _("搜索文档")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=Q(cause__isnull=True),
+                name="kb_searchdoc_one_per_article",
+            ),
+            models.UniqueConstraint(
+                fields=["cause"],
+                condition=Q(cause__isnull=False),
+                name="kb_searchdoc_one_per_cause",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SearchIndexState(models.Model):
+    """A single row: which analyzer built the index, and a generation bumped on every change
+    (cached statistics such as document frequencies are keyed on it)."""
+
+    analyzer_version = models.PositiveSmallIntegerField(default=0)
+    generation = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("搜索索引状态")
+        verbose_name_plural = _("搜索索引状态")
+
+    def __str__(self):
+        return f"analyzer v{self.analyzer_version}, generation {self.generation}"

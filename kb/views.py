@@ -2,7 +2,10 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from .cache import cache_public_page
+from .forms import SearchForm
 from .models import Article, Category, Cause, Remedy
+from .search.did_you_mean import did_you_mean
+from .search.engine import search
 
 
 def _published_articles():
@@ -53,3 +56,16 @@ def article_detail(request, slug):
     )
     article = get_object_or_404(queryset, slug=slug)
     return render(request, "kb/article_detail.html", {"article": article})
+
+
+def search_results(request):
+    form = SearchForm(request.GET)
+    query = form.query
+    page = search(query, page=form.page_number, log=form.page_number == 1) if query else None
+    context = {"form": form, "query": query, "page": page, "was_cut": form.was_cut}
+    if page is not None and page.count == 0:
+        context["did_you_mean"] = did_you_mean(page.query)
+    if page is None or page.count == 0:
+        context["browse"] = Category.objects.filter(parent=None)
+        context["hot_articles"] = _published_articles()[:5]
+    return render(request, "kb/search.html", context)

@@ -10,10 +10,19 @@ def content_dir():
     return settings.KB_CONTENT_DIR
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # Import the real texts once into the test database; each test's transaction rolls back to it.
+    with django_db_blocker.unblock():
+        import_paths()
+
+
 @pytest.fixture
 def imported(db):
-    """The real source texts, imported as `make run` does."""
-    return import_paths()
+    """The real source texts, imported as `make run` does (again only if a transactional test
+    emptied the database)."""
+    if not Article.objects.exists():
+        import_paths()
 
 
 @pytest.fixture
@@ -24,6 +33,16 @@ def huabei(imported):
 @pytest.fixture
 def fenqile(imported):
     return Article.objects.get(title__contains="分期乐")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_statistics():
+    # Each test rolls the database back, the index generation included: forget cached statistics.
+    from kb.search.engine import _stats
+
+    _stats.reset()
+    yield
+    _stats.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -116,7 +116,7 @@ def test_deleting_a_category_or_editing_a_synonym_invalidates_too(client, import
     from kb.models import Synonym
 
     client.get("/")
-    Synonym.objects.create(phrase="还不了", expansions="无法还款")
+    Synonym.objects.create(phrase="缓存测试说法", expansions="无法还款")
     assert client.get("/")["X-Page-Cache"] == "miss"
     Category.objects.create(name="空分类", slug="kong").delete()
     assert client.get("/")["X-Page-Cache"] == "miss"

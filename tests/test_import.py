@@ -137,6 +137,7 @@ class TestReimport:
         assert snapshot() == before
 
     def test_dry_run_reports_but_writes_nothing(self, db):
+        Article.objects.all().delete()
         report = import_paths(dry_run=True)
         assert report.articles.created == 2
         assert Article.objects.count() == 0
@@ -193,6 +194,7 @@ class TestReimport:
         assert Cause.objects.filter(title="不支持分期还款").exists()
 
     def test_command_prints_a_summary(self, db, capsys):
+        Article.objects.all().delete()
         call_command("import_content")
         call_command("import_content")
         out = capsys.readouterr().out

@@ -24,10 +24,12 @@ def responses(client, admin_client, huabei):
         "home": client.get("/"),
         "article": client.get(huabei.get_absolute_url()),
         "not found": client.get("/articles/no-such-article/"),
+        "search": client.get("/search/?q=花呗还款"),
         "admin login": client.get("/admin/login/"),
         "admin change form": admin_client.get(f"/admin/kb/article/{huabei.pk}/change/"),
         "api list": client.get("/api/articles"),
         "api error": client.get("/api/articles/no-such-article"),
+        "api search": client.get("/api/search?q=还款"),
     }
 
 

@@ -36,7 +36,7 @@ STORAGES = {
 
 if os.environ.get("KB_TEST_DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["KB_TEST_DATABASE_URL"])}
-    # A test database of its own: colleagues' runs on the same server must not drop ours.
+    # A test database of its own per run, so that concurrent runs on one server do not collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_kb_{os.getpid()}"}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}

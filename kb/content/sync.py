@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kb.models import Article, Category, Cause, Remedy
+from kb.search.indexer import deferred_indexing
 
 from .catalog import CATALOG_FILE, classify, load_catalog
 from .parser import ContentError, parse_file
@@ -105,10 +106,11 @@ def import_paths(paths=None, dry_run=False):
 
     report = ImportReport(files=[_display(p) for p in files], dry_run=dry_run)
     with transaction.atomic():
-        categories = _sync_categories(products)
-        for article in parsed:
-            _, topic = classify(products, article.title + article.question)
-            _sync_article(article, categories[topic.slug], report)
+        with deferred_indexing():  # the search index follows, once per article
+            categories = _sync_categories(products)
+            for article in parsed:
+                _, topic = classify(products, article.title + article.question)
+                _sync_article(article, categories[topic.slug], report)
         if dry_run:
             transaction.set_rollback(True)
     return report

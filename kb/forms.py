@@ -1,0 +1,31 @@
+from django import forms
+
+# Longer text is cut: no question to a help centre needs more, and it bounds the work per search.
+MAX_QUERY_LENGTH = 100
+
+
+class SearchForm(forms.Form):
+    """The reader's search. Lenient on purpose: bad page numbers fall back to 1, long queries are
+    cut (with a notice), characters that cannot be searched are ignored."""
+
+    q = forms.CharField(required=False, strip=True)
+    page = forms.CharField(required=False)
+
+    def clean_q(self):
+        return self.cleaned_data["q"].replace("\x00", "")
+
+    def clean_page(self):
+        value = self.cleaned_data["page"]
+        return int(value) if value.isdigit() and 0 < len(value) < 6 else 1
+
+    @property
+    def query(self):
+        return self.cleaned_data["q"][:MAX_QUERY_LENGTH] if self.is_valid() else ""
+
+    @property
+    def was_cut(self):
+        return self.is_valid() and len(self.cleaned_data["q"]) > MAX_QUERY_LENGTH
+
+    @property
+    def page_number(self):
+        return self.cleaned_data["page"] if self.is_valid() else 1

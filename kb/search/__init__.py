@@ -1,0 +1,1 @@
+"""Chinese search over causes and articles (see analyzer, backends, ranking, indexer)."""

@@ -1,0 +1,397 @@
+"""The one analyzer: the same steps turn documents into index tokens and queries into terms.
+
+normalize (NFKC, lowercase, pinyin glosses removed, traditional -> simplified) -> segment with
+rjieba (search mode, domain dictionary) -> overlapping CJK bigrams as a recall net -> pinyin of
+titles (joined syllables for every reading of polyphonic characters, initials, syllables).
+
+Bump ANALYZER_VERSION whenever the tokens it produces change: the index is then rebuilt.
+"""
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+
+import pypinyin
+from pypinyin.contrib.tone_convert import to_normal
+
+from kb.text import (
+    CJK,
+    DOMAIN_WORDS,
+    remove_pinyin_artefacts,
+    segment,
+    segment_for_search,
+    to_simplified,
+)
+
+ANALYZER_VERSION = 1
+
+# Compounds of the domain, so that 提前还款 is one term as well as 提前 + 还款.
+SEARCH_WORDS = (
+    "提前还款",
+    "分期还款",
+    "全额还款",
+    "按时还款",
+    "无法还款",
+    "还款失败",
+    "还款方式",
+    "还款日",
+    "待还款",
+    "余额不足",
+    "网络繁忙",
+    "催收人员",
+    "催收电话",
+    "催收短信",
+    "手机号",
+    "手机通讯录",
+    "逾期费",
+    "分期手续费",
+    "一次性还清",
+    "陌生电话",
+)
+
+STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "吗",
+        "呢",
+        "啊",
+        "吧",
+        "呀",
+        "么",
+        "嘛",
+        "哦",
+        "是",
+        "在",
+        "我",
+        "我的",
+        "你",
+        "你的",
+        "他",
+        "她",
+        "它",
+        "我们",
+        "他们",
+        "这",
+        "那",
+        "这个",
+        "那个",
+        "就",
+        "也",
+        "都",
+        "和",
+        "与",
+        "及",
+        "或",
+        "而",
+        "被",
+        "把",
+        "让",
+        "给",
+        "对",
+        "从",
+        "向",
+        "跟",
+        "又",
+        "很",
+        "太",
+        "会",
+        "能",
+        "要",
+        "想",
+        "怎么",
+        "怎么办",
+        "怎样",
+        "怎么样",
+        "如何",
+        "为什么",
+        "为何",
+        "什么",
+        "啥",
+        "咋",
+        "咋办",
+        "哪",
+        "哪里",
+        "哪个",
+        "一直",
+        "总是",
+        "老是",
+        "还是",
+        "请问",
+        "问",
+        "一下",
+        "有",
+        "没",
+        "没有",
+        "个",
+        "些",
+        "里",
+        "上",
+        "下",
+        "时",
+        "后",
+        "前",
+        "着",
+        "过",
+        "得",
+        "地",
+        "之",
+        "其",
+        "该",
+        "呐",
+        "哈",
+        "嗯",
+        "为",
+        "以",
+        "于",
+        "所",
+        "等",
+        "则",
+        "并",
+        "先",
+        "再",
+        "已",
+        "已经",
+        "才",
+    ]
+)
+
+_CJK_RUN = re.compile(f"[{CJK}]+")
+_TOKEN = re.compile(rf"[{CJK}]+|[a-z0-9]+")
+_LATIN_RUN = re.compile(r"[a-z]+")
+MAX_QUERY_CHARS = 100
+MAX_READING_COMBOS = 8
+
+
+def normalize(text):
+    """Canonical search text: NFKC, lowercase, pinyin glosses removed, simplified characters."""
+    text = unicodedata.normalize("NFKC", text or "").replace("\x00", " ")
+    return to_simplified(remove_pinyin_artefacts(text)).lower()
+
+
+def normalize_chars(text):
+    """normalize() one character at a time, so positions map back to ``text`` (for snippets)."""
+    return "".join((normalize(ch) or " ")[0] for ch in text)
+
+
+def words(text):
+    """Index/query words of normalised text: rjieba search mode, without stopwords or
+    punctuation; Latin and digit runs are words too."""
+    result = []
+    for token in segment_for_search(text, SEARCH_WORDS):
+        for part in _TOKEN.findall(token):
+            if part not in STOPWORDS:
+                result.append(part)
+    return result
+
+
+def query_words(text):
+    """The words of a query in reading order (rjieba precise mode): one term per concept, so
+    紧急联系人 counts once, not also as 紧急, 联系 and 联系人."""
+    result = []
+    for token in segment(text, SEARCH_WORDS):
+        for part in _TOKEN.findall(token):
+            if part not in STOPWORDS:
+                result.append(part)
+    return result
+
+
+def usual_reading(word):
+    """The joined pinyin of a word as usually read (phrase-aware): 还款 -> huankuan."""
+    return "".join(pypinyin.lazy_pinyin(word, style=pypinyin.Style.NORMAL, errors="ignore"))
+
+
+def ngrams(text):
+    """Overlapping CJK bigrams, plus single characters, of normalised text."""
+    result = []
+    for run in _CJK_RUN.findall(text):
+        result.extend(run)
+        result.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return result
+
+
+@lru_cache(maxsize=8192)
+def char_readings(char):
+    """Every toneless reading of a character: 还 -> ('huan', 'hai', 'fu')."""
+    readings = pypinyin.pinyin(char, heteronym=True, style=pypinyin.Style.NORMAL, errors="ignore")
+    return tuple(dict.fromkeys(readings[0])) if readings else ()
+
+
+def word_readings(word):
+    """Joined pinyin of a word for its usual reading and, within a bound, every other reading
+    of its polyphonic characters: 还款 -> huankuan, haikuan, ..."""
+    usual = usual_reading(word)
+    per_char = [char_readings(ch) or (ch,) for ch in word if "\u3400" <= ch <= "\u9fff"]
+    combos = (
+        "".join(c) for c in itertools.islice(itertools.product(*per_char), MAX_READING_COMBOS)
+    )
+    return list(dict.fromkeys([usual, *combos]))
+
+
+def pinyin_tokens(text):
+    """Pinyin tokens of a title: joined readings and initials of each word, and syllables."""
+    tokens = []
+    for word in segment(text, SEARCH_WORDS):
+        if not _CJK_RUN.fullmatch(word) or word in STOPWORDS:
+            continue
+        readings = word_readings(word)
+        tokens.extend(readings)
+        if len(word) > 1:
+            tokens.append("".join(r[0] for r in pypinyin.lazy_pinyin(word, errors="ignore")))
+        for ch in word:
+            tokens.extend(char_readings(ch))
+    return tokens
+
+
+@lru_cache(maxsize=1)
+def syllables():
+    """Every toneless pinyin syllable (about 400), for splitting typed pinyin."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    found = set()
+    for value in pinyin_dict.values():
+        for reading in value.split(","):
+            found.add(to_normal(reading).replace("ü", "v"))
+    return frozenset(s for s in found if s.isascii() and s.isalpha())
+
+
+def split_pinyin(text):
+    """'huabeihuankuan' -> ['hua', 'bei', 'huan', 'kuan'], or None when it is not pinyin.
+
+    Longest syllable first, with backtracking (xian -> xian, not xi + an, unless needed).
+    """
+    known = syllables()
+
+    @cache
+    def split(i):
+        if i == len(text):
+            return ()
+        for j in range(min(len(text), i + 6), i, -1):
+            if text[i:j] in known:
+                rest = split(j)
+                if rest is not None:
+                    return (text[i:j], *rest)
+        return None
+
+    result = split(0)
+    return list(result) if result else None
+
+
+def unique(tokens):
+    return list(dict.fromkeys(t for t in tokens if t))
+
+
+@dataclass
+class Term:
+    """One thing the reader asked about, with the ways a document may contain it.
+
+    ``text`` is matched in a document's words or as a substring; ``pinyin`` alternatives are
+    matched against title pinyin; ``weight`` is lower for terms that came from a synonym.
+    """
+
+    text: str
+    pinyin: list[str] = field(default_factory=list)
+    weight: float = 1.0
+    latin: bool = False
+    parts: list[str] = field(default_factory=list)  # sub-words: 资金不足 -> 资金, 不足
+
+    @property
+    def index_tokens(self):
+        """Tokens to look the term up with in the index (any of them may match)."""
+        tokens = [] if self.latin and len(self.pinyin) > 1 else [self.text]
+        tokens += self.parts
+        if not self.latin and len(self.text) > 1:
+            tokens += [self.text[i : i + 2] for i in range(len(self.text) - 1)]
+        return unique(tokens + self.pinyin)
+
+
+@dataclass
+class Query:
+    raw: str
+    text: str  # normalised and cut to MAX_QUERY_CHARS
+    terms: list[Term]
+    truncated: bool = False
+
+    @property
+    def highlight_words(self):
+        found = unique(t.text for t in self.terms if not t.latin or len(t.pinyin) <= 1)
+        # A lone character (还 of 还不了) would light up half the text; keep words when there are.
+        longer = [w for w in found if len(w) > 1]
+        return longer or found
+
+    def __bool__(self):
+        return bool(self.terms)
+
+
+def _parts(word):
+    if len(word) < 3:
+        return []
+    return unique(w for w in segment_for_search(word, SEARCH_WORDS) if len(w) > 1 and w != word)
+
+
+def _latin_terms(run):
+    """Terms for a run of Latin letters: a pinyin word (huabei), spaced syllables (hua), or an
+    ordinary word (wifi)."""
+    parts = split_pinyin(run)
+    if parts and len(parts) > 1:
+        # Typed without spaces (huabeihuankuan): the whole run, and each syllable, as pinyin.
+        return [Term(text=run, pinyin=[run], latin=True)] + [
+            Term(text=p, pinyin=[p], latin=True, weight=0.6) for p in parts
+        ]
+    return [Term(text=run, pinyin=[run], latin=True)]
+
+
+def analyze_query(raw, synonyms=()):
+    """Turn what the reader typed into weighted terms. ``synonyms`` are (phrase, [expansions])."""
+    text = " ".join(normalize(raw).split())
+    truncated = len(text) > MAX_QUERY_CHARS
+    text = text[:MAX_QUERY_CHARS]
+    terms = []
+    # Documents carry every reading of their titles' words; a query needs only the usual one.
+    for word in query_words(text):
+        if _LATIN_RUN.fullmatch(word):
+            terms.extend(_latin_terms(word))
+        elif _CJK_RUN.fullmatch(word):
+            terms.append(Term(text=word, pinyin=[usual_reading(word)], parts=_parts(word)))
+        else:
+            terms.append(Term(text=word))
+    # Spaced syllables (hua bei huan kuan): also try them joined, as one pinyin word.
+    latin_words = _LATIN_RUN.findall(text)
+    if len(latin_words) > 1:
+        joined = "".join(latin_words)
+        if split_pinyin(joined):
+            terms.append(Term(text=joined, pinyin=[joined], latin=True, weight=0.6))
+    compact = text.replace(" ", "")
+    for phrase, expansions in synonyms:
+        if phrase and phrase in compact:
+            for expansion in expansions:
+                terms.extend(
+                    Term(
+                        text=w,
+                        pinyin=[usual_reading(w)] if _CJK_RUN.fullmatch(w) else [],
+                        weight=0.8,
+                    )
+                    for w in query_words(normalize(expansion))
+                )
+    merged = {}
+    for term in terms:  # one term per text: the strongest weight wins
+        if term.text not in merged or merged[term.text].weight < term.weight:
+            merged[term.text] = term
+    return Query(raw=raw, text=text, terms=list(merged.values()), truncated=truncated)
+
+
+__all__ = [
+    "ANALYZER_VERSION",
+    "DOMAIN_WORDS",
+    "Query",
+    "Term",
+    "analyze_query",
+    "ngrams",
+    "normalize",
+    "normalize_chars",
+    "pinyin_tokens",
+    "split_pinyin",
+    "words",
+]

@@ -1,0 +1,201 @@
+"""Search as readers and API clients use it: analyse the query, fetch candidates from the
+database's index, rank them, page them, and log the search (no personal data)."""
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from kb.models import SearchDocument, SearchIndexState, SearchLog, Synonym
+
+from .analyzer import analyze_query, normalize
+from .backends import get_backend
+from .ranking import Candidate, idf, rank, snippet
+
+CANDIDATES = 100
+PER_PAGE = 10
+# In a large index, tokens in more than this share of documents are left out of the candidate
+# lookup when the query has rarer ones: they would make the database rank most of the index
+# for little gain. Small indexes always use every token.
+COMMON_SHARE = 0.25
+LARGE_INDEX = 2000
+
+
+@dataclass
+class Result:
+    type: str
+    article_slug: str
+    article_title: str
+    article_url: str
+    cause_position: int | None
+    cause_title: str | None
+    url: str
+    snippet: str
+    score: float
+
+    def as_dict(self):
+        return {
+            "type": self.type,
+            "article": {
+                "slug": self.article_slug,
+                "title": self.article_title,
+                "url": self.article_url,
+            },
+            "cause": (
+                {"position": self.cause_position, "title": self.cause_title}
+                if self.type == "cause"
+                else None
+            ),
+            "url": self.url,
+            "snippet": self.snippet,
+        }
+
+
+@dataclass
+class SearchPage:
+    query: str  # normalised
+    results: list[Result] = field(default_factory=list)
+    count: int = 0
+    page: int = 1
+    per_page: int = PER_PAGE
+    truncated: bool = False
+
+    @property
+    def num_pages(self):
+        return max(1, math.ceil(self.count / self.per_page))
+
+    @property
+    def start_index(self):
+        return (self.page - 1) * self.per_page + 1
+
+    @property
+    def has_next(self):
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+
+class _Statistics:
+    """Per-process caches keyed on the index generation: document frequencies, the document
+    count and the synonyms. One cheap read of the generation per search keeps them fresh in
+    every worker process."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        """Forget everything (tests roll the database back, and the generation with it)."""
+        self.generation = None
+        self.df = {}
+        self.total = 0
+        self.synonyms = ()
+
+    def refresh(self, backend):
+        state = SearchIndexState.objects.filter(pk=1).values_list("generation", flat=True).first()
+        with self.lock:
+            if state == self.generation:
+                return
+        total = SearchDocument.objects.count()
+        synonyms = tuple(
+            (normalize(s.phrase).replace(" ", ""), s.expansion_list)
+            for s in Synonym.objects.filter(enabled=True)
+        )
+        with self.lock:
+            self.generation, self.df, self.total, self.synonyms = state, {}, total, synonyms
+
+    def frequency(self, backend, token):
+        with self.lock:
+            if token in self.df:
+                return self.df[token]
+        value = backend.document_frequency(token)
+        with self.lock:
+            if len(self.df) > 50_000:
+                self.df.clear()
+            self.df[token] = value
+        return value
+
+
+_stats = _Statistics()
+
+
+def _rarity(query, backend):
+    """idf of each term: of the term itself if indexed, else of its rarest bigram or pinyin."""
+    rarity = {}
+    for term in query.terms:
+        df = _stats.frequency(backend, term.text)
+        if df == 0:
+            others = [_stats.frequency(backend, t) for t in term.index_tokens if t != term.text]
+            others = [d for d in others if d]
+            df = min(others) if others else 0
+        rarity[term.text] = idf(df, max(_stats.total, df, 1))
+    return rarity
+
+
+def _lookup_tokens(query, backend):
+    tokens = [t for term in query.terms for t in term.index_tokens]
+    if _stats.total < LARGE_INDEX:
+        return tokens
+    limit = COMMON_SHARE * _stats.total
+    rare = [t for t in tokens if 0 < _stats.frequency(backend, t) <= limit]
+    return rare or tokens
+
+
+def _result(score_, candidate, query):
+    doc = candidate.doc
+    article_url = reverse("kb:article", kwargs={"slug": doc.article.slug})
+    is_cause = doc.kind == SearchDocument.Kind.CAUSE
+    return Result(
+        type=doc.kind,
+        article_slug=doc.article.slug,
+        article_title=doc.article.title,
+        article_url=article_url,
+        cause_position=doc.cause.position if is_cause else None,
+        cause_title=doc.cause.title if is_cause else None,
+        url=f"{article_url}#{doc.cause.anchor}" if is_cause else article_url,
+        snippet=snippet(candidate, query),
+        score=round(score_, 4),
+    )
+
+
+def search(raw_query, page=1, per_page=PER_PAGE, log=False):
+    """Rank causes and articles for what the reader typed. Never raises for odd input: a query
+    with nothing searchable gives an empty page."""
+    started = time.perf_counter()
+    backend = get_backend()
+    _stats.refresh(backend)
+    query = analyze_query(raw_query or "", _stats.synonyms)
+    result = SearchPage(query=query.text, per_page=per_page, truncated=query.truncated)
+    if query:
+        ids = backend.candidates(_lookup_tokens(query, backend), CANDIDATES)
+        docs = SearchDocument.objects.filter(pk__in=ids).select_related("article", "cause")
+        ranked = rank([Candidate.from_document(d) for d in docs], query, _rarity(query, backend))
+        result.count = len(ranked)
+        result.page = min(max(1, page), result.num_pages)
+        start = (result.page - 1) * per_page
+        result.results = [_result(s, c, query) for s, c in ranked[start : start + per_page]]
+    if log and query.text:
+        SearchLog.objects.create(
+            query=query.text[:200],
+            result_count=result.count,
+            took_ms=round((time.perf_counter() - started) * 1000),
+        )
+    return result
+
+
+def suggest(raw_query, limit=6):
+    """Titles to offer while the reader types: the best distinct causes and articles."""
+    page = search(raw_query, per_page=limit)
+    return [
+        {
+            "title": r.cause_title if r.type == "cause" else r.article_title,
+            "article": r.article_title,
+            "type": r.type,
+            "url": r.url,
+        }
+        for r in page.results
+    ]

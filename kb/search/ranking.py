@@ -1,0 +1,159 @@
+"""The final ordering of candidate documents, and their snippets. Pure Python over the texts the
+database returned, so SQLite and PostgreSQL rank alike.
+
+A document scores, for each query term, the term's weight x its rarity (BM25's idf over the
+whole index) x where the document has it: its own title, its context (for a cause: the
+article's title and category), or its body (explanation and remedies). Partial matches (most of
+a word's bigrams) and pinyin matches count for less; an exact phrase counts extra; and the share
+of the query a document covers scales the total, so one rare word cannot beat all the others.
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.utils.html import escape
+
+from .analyzer import normalize_chars
+
+FIELD_WEIGHTS = {"title": 10.0, "context": 8.0, "body": 2.0}
+PINYIN_WEIGHTS = {"title": 6.0, "context": 4.8}
+PARTIAL_FACTOR = 0.7
+PHRASE_BONUS = {"title": 8.0, "context": 3.0, "body": 5.0}
+
+
+def idf(df, total):
+    return math.log(1 + (total - df + 0.5) / (df + 0.5))
+
+
+@dataclass
+class Candidate:
+    """A document as the ranking sees it: normalised texts and title pinyin sets."""
+
+    doc: object
+    title: str
+    context: str
+    body: str
+    title_pinyin: frozenset
+    context_pinyin: frozenset
+
+    @classmethod
+    def from_document(cls, doc):
+        return cls(
+            doc=doc,
+            title=normalize_chars(doc.title),
+            context=normalize_chars(doc.context),
+            body=normalize_chars(doc.body),
+            title_pinyin=frozenset(doc.title_pinyin.split()),
+            context_pinyin=frozenset(doc.context_pinyin.split()),
+        )
+
+
+def _bigrams(word):
+    return [word[i : i + 2] for i in range(len(word) - 1)]
+
+
+def term_match(term, candidate):
+    """How well a candidate has a term: the best field weight it is found in (0 if nowhere)."""
+    best = 0.0
+    for field, weight in FIELD_WEIGHTS.items():
+        text = getattr(candidate, field)
+        if (not term.latin or len(term.pinyin) <= 1) and term.text in text:
+            best = max(best, weight)
+            continue
+        if not term.latin and len(term.text) > 2:
+            # Not found whole: count the share of its sub-words (资金 of 资金不足), or of its
+            # bigrams when most are there (a word the segmenter cut differently).
+            grams = _bigrams(term.text)
+            share = sum(g in text for g in grams) / len(grams)
+            share = share if share >= 0.5 else 0.0
+            if term.parts:
+                found = sum(len(p) for p in term.parts if p in text)
+                share = max(share, found / sum(len(p) for p in term.parts))
+            if share:
+                best = max(best, weight * PARTIAL_FACTOR * share)
+    for field, weight in PINYIN_WEIGHTS.items():
+        readings = getattr(candidate, f"{field}_pinyin")
+        if any(p in readings for p in term.pinyin):
+            best = max(best, weight)
+    return best
+
+
+def score(candidate, query, rarity):
+    total, covered, possible = 0.0, 0.0, 0.0
+    for term in query.terms:
+        weight = term.weight * rarity[term.text]
+        possible += weight
+        match = term_match(term, candidate)
+        if match:
+            covered += weight
+            total += weight * match
+    compact = query.text.replace(" ", "")
+    if len(compact) >= 3:
+        for field, bonus in PHRASE_BONUS.items():
+            if compact in getattr(candidate, field):
+                total += bonus
+                break
+    coverage = covered / possible if possible else 0.0
+    return total * (0.4 + 0.6 * coverage)
+
+
+def rank(candidates, query, rarity):
+    """(score, candidate) best first; ties go to the whole article, then to document order."""
+    scored = [(score(c, query, rarity), c) for c in candidates]
+    scored = [(s, c) for s, c in scored if s > 0]
+    scored.sort(key=lambda sc: (-round(sc[0], 6), sc[1].doc.kind != "article", sc[1].doc.pk))
+    return scored
+
+
+SNIPPET_CHARS = 90
+
+
+def snippet(candidate, query):
+    """HTML-escaped text around the best match, with <mark> around the matched words."""
+    words = sorted(query.highlight_words, key=len, reverse=True)
+    for field in ("body", "title"):
+        original, normalised = getattr(candidate.doc, field), getattr(candidate, field)
+        spans = _find_spans(normalised, words)
+        if spans:
+            return _render(original, spans)
+    body = candidate.doc.body or candidate.doc.title
+    return escape(body[:SNIPPET_CHARS] + ("…" if len(body) > SNIPPET_CHARS else ""))
+
+
+def _find_spans(text, words):
+    """Non-overlapping (start, end) of the words in text, longest words first."""
+    taken = [False] * len(text)
+    spans = []
+    for word in words:
+        start = text.find(word)
+        while start != -1:
+            end = start + len(word)
+            if not any(taken[start:end]):
+                spans.append((start, end))
+                taken[start:end] = [True] * len(word)
+            start = text.find(word, end)
+    return sorted(spans)
+
+
+def _render(text, spans):
+    # A window that holds as many matches as fit, starting a little before the first one.
+    best_start, best_count = spans[0][0], 0
+    for start, _ in spans:
+        count = sum(1 for s, e in spans if start <= s and e <= start + SNIPPET_CHARS)
+        if count > best_count:
+            best_start, best_count = start, count
+    sentence_start = max(text.rfind(mark, 0, best_start) for mark in ("。", "！", "？", "\n"))
+    window_start = sentence_start + 1 if best_start - sentence_start <= 30 else best_start - 10
+    window_start = max(0, window_start)
+    window_end = min(len(text), window_start + SNIPPET_CHARS)
+    parts, cursor = [], window_start
+    for start, end in spans:
+        if start < window_start or end > window_end:
+            continue
+        parts.append(escape(text[cursor:start]))
+        parts.append(f"<mark>{escape(text[start:end])}</mark>")
+        cursor = end
+    parts.append(escape(text[cursor:window_end]))
+    prefix = "…" if window_start > 0 else ""
+    suffix = "…" if window_end < len(text) else ""
+    return prefix + "".join(parts).replace("\n", " ").strip() + suffix

@@ -1,0 +1,96 @@
+/* As-you-type suggestions for the search box. Progressive enhancement: without this script the
+   form submits to /search/ as usual. ARIA combobox pattern (WAI-ARIA APG, "list autocomplete"). */
+(function () {
+  "use strict";
+  var DELAY = 150;
+
+  function enhance(input) {
+    var endpoint = input.getAttribute("data-suggest");
+    var list = document.createElement("ul");
+    var timer = null;
+    var controller = null;
+    var active = -1;
+    list.id = input.id + "-suggestions";
+    list.className = "suggestions";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "搜索建议");
+    list.hidden = true;
+    input.parentNode.appendChild(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+
+    function close() {
+      list.hidden = true;
+      list.textContent = "";
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+
+    function select(index) {
+      var items = list.children;
+      if (!items.length) return;
+      active = (index + items.length) % items.length;
+      for (var i = 0; i < items.length; i++) {
+        items[i].setAttribute("aria-selected", i === active ? "true" : "false");
+      }
+      input.setAttribute("aria-activedescendant", items[active].id);
+    }
+
+    function show(suggestions) {
+      list.textContent = "";
+      active = -1;
+      suggestions.forEach(function (s, i) {
+        var li = document.createElement("li");
+        var small = document.createElement("small");
+        li.id = list.id + "-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.setAttribute("data-url", s.url);
+        li.appendChild(document.createTextNode(s.title));
+        if (s.type === "cause") {
+          small.textContent = s.article;
+          li.appendChild(small);
+        }
+        li.addEventListener("mousedown", function (event) {
+          event.preventDefault();
+          window.location.href = s.url;
+        });
+        list.appendChild(li);
+      });
+      list.hidden = suggestions.length === 0;
+      input.setAttribute("aria-expanded", suggestions.length ? "true" : "false");
+    }
+
+    function fetchSuggestions() {
+      var q = input.value.trim();
+      if (!q) { close(); return; }
+      if (controller) controller.abort();
+      controller = new AbortController();
+      fetch(endpoint + "?q=" + encodeURIComponent(q), { signal: controller.signal, headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
+        .then(function (data) { if (input.value.trim() === q) show(data.suggestions || []); })
+        .catch(function () { /* offline or aborted: the form still works */ });
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(fetchSuggestions, DELAY);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (list.hidden) return;
+      if (event.key === "ArrowDown") { event.preventDefault(); select(active + 1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); select(active - 1); }
+      else if (event.key === "Escape") { close(); }
+      else if (event.key === "Enter" && active >= 0) {
+        event.preventDefault();
+        window.location.href = list.children[active].getAttribute("data-url");
+      }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 100); });
+  }
+
+  document.querySelectorAll("input[data-suggest]").forEach(enhance);
+})();
