@@ -31,6 +31,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/hadolint Dockerfile
 
 # Regenerate the lock files after editing pyproject.toml.
 lock: setup

@@ -8,8 +8,11 @@ class KbConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from .search import signals  # noqa: F401 - connects the index to every content change
+        from . import signals
+        from .search import signals as search_signals  # noqa: F401 - connects the index to every content change
         from .search.indexer import ensure_current_index
 
+        # Every content change invalidates the public page cache (kb.cache).
+        signals.connect()
         # An analyzer change (ANALYZER_VERSION) rebuilds the index at the next migrate.
         post_migrate.connect(ensure_current_index, sender=self)

@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from .cache import cache_public_page
 from .forms import SearchForm
 from .models import Article, Category, Cause, Remedy
 from .search.did_you_mean import did_you_mean
@@ -11,6 +12,7 @@ def _published_articles():
     return Article.objects.published().select_related("category", "category__parent")
 
 
+@cache_public_page
 def home(request):
     articles = Prefetch("articles", queryset=_published_articles(), to_attr="public_articles")
     topics = Prefetch(
@@ -24,6 +26,7 @@ def home(request):
     return render(request, "kb/home.html", {"products": products})
 
 
+@cache_public_page
 def category_detail(request, slug):
     category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
     topics = list(category.children.all())
@@ -36,6 +39,7 @@ def category_detail(request, slug):
     )
 
 
+@cache_public_page
 def article_detail(request, slug):
     queryset = _published_articles().prefetch_related(
         Prefetch(

@@ -43,3 +43,22 @@ def _fresh_search_statistics():
     _stats.reset()
     yield
     _stats.reset()
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Every test starts with no cached page: a rolled-back test sends no signal, so its pages
+    would otherwise outlive its rows. (No cache.clear(): the Redis server is shared.)"""
+    from kb.cache import bump_content_version
+
+    bump_content_version()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def remove_this_runs_cache_keys():
+    """With Redis, leave no key behind on the shared server (only this run's prefix)."""
+    yield
+    from django.core.cache import cache
+
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")

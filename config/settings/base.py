@@ -35,12 +35,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "markdownx",
+    "csp",
     "kb",
 ]
 
 MIDDLEWARE = [
+    # First: load balancers probe by IP, over plain HTTP; answer before host checks and redirects.
+    "kb.health.HealthCheckMiddleware",
+    "kb.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +90,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # A database that does not answer must give readers the 503 page quickly, not hang a
+    # worker thread until gunicorn kills it (libpq's minimum is 2 seconds).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2"))
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -102,7 +113,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# The image collects static files outside var/, which is its data volume.
+STATIC_ROOT = Path(os.environ.get("KB_STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("KB_MEDIA_ROOT", VAR_DIR / "media"))
@@ -110,6 +122,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Hashed file names (site.3f2a….css) never change content: WhiteNoise serves them with
+# "max-age=315360000, public, immutable"; this is for the few unhashed files only.
+WHITENOISE_MAX_AGE = 3600
 
 # Markdown: one renderer (kb.markdown) for the editor preview and the public pages.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "kb.markdown.render_markdown"
@@ -117,10 +132,95 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "kb.markdown.render_markdown"
 # Where the importer reads the source texts when no path is given.
 KB_CONTENT_DIR = BASE_DIR / "content"
 
+# --- Cache and sessions -------------------------------------------------------------------
+# REDIS_URL turns on the shared cache that several app containers need. Without it, a file
+# cache under var/ is shared by the gunicorn workers of one machine, so an edit invalidates the
+# page cache in every worker (a per-process memory cache would keep serving old pages).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("KB_CACHE_PREFIX", "kb"),
+            "OPTIONS": {
+                # Redis down must not take the site down: a failed cache call is a miss.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Sessions stay in the database (the source of truth); the cache only speeds them up.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Public pages (kb.cache): cached whole until content changes; CDNs may keep them s-maxage
+# seconds and serve a stale copy while they revalidate.
+KB_PAGE_CACHE_SECONDS = int(os.environ.get("KB_PAGE_CACHE_SECONDS", "86400"))
+KB_CDN_MAX_AGE = int(os.environ.get("KB_CDN_MAX_AGE", "60"))
+KB_CDN_STALE_WHILE_REVALIDATE = int(os.environ.get("KB_CDN_STALE_WHILE_REVALIDATE", "600"))
+# Which variant of a page a request gets beyond its URL (e.g. the script: simplified or
+# traditional). A dotted path to a function(request) -> str; see kb.cache.page_variant.
+KB_PAGE_VARIANT = "kb.cache.language_variant"
+
+# --- Security headers -----------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# django-csp 4 (https://django-csp.readthedocs.io/en/latest/configuration.html). Scripts only
+# from our own origin: no 'unsafe-inline', no nonces (a nonce would defeat the page cache).
+# The admin and markdownx load their scripts from files, and JSON-LD blocks
+# (<script type="application/ld+json">) are data that browsers never execute, so CSP leaves
+# them alone. Article images may come from other https sites (kb.markdown allows <img>).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- Logs -----------------------------------------------------------------------------------
+# Text for people at a terminal; JSON lines (kb.logs) for log collectors in production.
+KB_LOG_FORMAT = os.environ.get("KB_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "filters": {"request_id": {"()": "kb.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "kb.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": KB_LOG_FORMAT,
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Through the root handler only (Django's own console handler would print twice).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

@@ -1,0 +1,190 @@
+import shutil
+import time
+from datetime import timedelta
+
+import pytest
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import override_settings
+from django.utils import timezone
+from django.utils.http import http_date
+
+from kb.cache import cache_public_page
+from kb.content import import_paths
+from kb.models import Article, Category
+
+pytestmark = pytest.mark.django_db
+
+
+def test_public_page_is_cached_with_validators_and_cdn_friendly_cache_control(client, huabei):
+    url = huabei.get_absolute_url()
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first["X-Page-Cache"] == "miss"
+    assert first["ETag"].startswith('"') and first["Last-Modified"]
+    cache_control = {part.strip() for part in first["Cache-Control"].split(",")}
+    assert {"public", "max-age=0", "s-maxage=60", "stale-while-revalidate=600"} <= cache_control
+
+    second = client.get(url)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+
+
+def test_revalidation_with_etag_or_date_gets_an_empty_304(client, huabei):
+    url = huabei.get_absolute_url()
+    page = client.get(url)
+
+    by_etag = client.get(url, headers={"If-None-Match": page["ETag"]})
+    assert by_etag.status_code == 304 and by_etag.content == b""
+    assert by_etag["ETag"] == page["ETag"] and "s-maxage=60" in by_etag["Cache-Control"]
+
+    by_date = client.get(url, headers={"If-Modified-Since": page["Last-Modified"]})
+    assert by_date.status_code == 304
+
+    stale = client.get(url, headers={"If-None-Match": '"something-else"'})
+    assert stale.status_code == 200 and stale.content == page.content
+    long_ago = client.get(url, headers={"If-Modified-Since": http_date(0)})
+    assert long_ago.status_code == 200
+
+
+def test_each_query_string_is_a_page_of_its_own(client, imported):
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/?utm_source=x")["X-Page-Cache"] == "miss"
+    assert client.get("/?utm_source=x")["X-Page-Cache"] == "hit"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+def script_cookie(request):
+    """A variant hook like the traditional-script one: chosen by a cookie."""
+    return request.COOKIES.get("kb_script", "hans")
+
+
+@override_settings(KB_PAGE_VARIANT="tests.test_cache.script_cookie")
+def test_page_variants_are_cached_apart(client, imported):
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    client.cookies["kb_script"] = "hant"
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    client.cookies["kb_script"] = "hans"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_staff_edit_in_admin_shows_on_the_public_page_at_once(client, admin_client, huabei):
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    topic = huabei.category
+    response = admin_client.post(
+        f"/admin/kb/category/{topic.pk}/change/",
+        {
+            "parent": topic.parent_id,
+            "name": "还款遇到的问题",
+            "slug": topic.slug,
+            "description": topic.description,
+            "position": topic.position,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = client.get("/")
+    assert page["X-Page-Cache"] == "miss"
+    assert "还款遇到的问题" in page.content.decode()
+
+
+def test_publishing_and_unpublishing_show_at_once(client, huabei):
+    assert huabei.title in client.get("/").content.decode()
+    huabei.status = Article.Status.DRAFT
+    huabei.save()
+    assert huabei.title not in client.get("/").content.decode()
+    assert client.get(huabei.get_absolute_url()).status_code == 404
+    huabei.status = Article.Status.PUBLISHED
+    huabei.save()
+    assert huabei.title in client.get("/").content.decode()
+
+
+def test_an_import_that_changes_content_shows_at_once(client, huabei, tmp_path, content_dir):
+    url = huabei.get_absolute_url()
+    assert "不支持分期还款了" not in client.get(url).content.decode()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    shutil.copy(content_dir / "catalog.toml", tmp_path)
+    text = (content_dir / "000_1740def839575a46.txt").read_text()
+    (tmp_path / "faq.txt").write_text(text.replace("4、不支持分期還款", "4、不支持分期还款了"))
+    import_paths([tmp_path])
+    assert "不支持分期还款了" in client.get(url).content.decode()
+
+
+def test_deleting_a_category_or_editing_a_synonym_invalidates_too(client, imported):
+    from kb.models import Synonym
+
+    client.get("/")
+    Synonym.objects.create(phrase="缓存测试说法", expansions="无法还款")
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    Category.objects.create(name="空分类", slug="kong").delete()
+    assert client.get("/")["X-Page-Cache"] == "miss"
+
+
+def test_scheduled_article_appears_when_its_time_comes(client, huabei):
+    huabei.published_at = timezone.now() + timedelta(seconds=1.5)
+    huabei.save()
+    assert huabei.title not in client.get("/").content.decode()
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    time.sleep(2)
+    assert huabei.title in client.get("/").content.decode()
+
+
+def test_pages_for_signed_in_staff_are_neither_cached_nor_served_from_cache(
+    client, admin_client, huabei
+):
+    staff_page = admin_client.get("/")
+    assert "X-Page-Cache" not in staff_page and "ETag" not in staff_page
+    assert "private" in staff_page["Cache-Control"] and "no-store" in staff_page["Cache-Control"]
+    assert client.get("/")["X-Page-Cache"] == "miss"
+
+
+def test_pages_with_a_csrf_token_or_a_cookie_or_a_post_are_never_cached(rf):
+    calls = []
+
+    @cache_public_page
+    def form_page(request):
+        calls.append(request.method)
+        return HttpResponse(f'<input name="csrfmiddlewaretoken" value="{get_token(request)}">')
+
+    @cache_public_page
+    def cookie_page(request):
+        calls.append(request.method)
+        response = HttpResponse("hello")
+        response.set_cookie("seen", "1")
+        return response
+
+    for view in (form_page, cookie_page):
+        for _ in range(2):
+            response = view(rf.get("/form/"))
+            assert "X-Page-Cache" not in response and "ETag" not in response
+            assert "private" in response["Cache-Control"]
+    assert calls == ["GET"] * 4
+    form_page(rf.post("/form/"))
+    form_page(rf.post("/form/"))
+    assert calls[-2:] == ["POST", "POST"]
+
+
+REDIS_DOWN = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        # Nothing listens on port 1: every connection is refused, as when Redis is down.
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
+    }
+}
+
+
+@override_settings(CACHES=REDIS_DOWN)
+def test_with_redis_down_pages_are_still_served_from_the_database(client, huabei):
+    for url in ("/", huabei.get_absolute_url(), huabei.category.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["X-Page-Cache"] == "miss"
+    assert huabei.title in client.get(huabei.get_absolute_url()).content.decode()
+    assert client.get("/api/articles").status_code == 200

@@ -1,0 +1,108 @@
+import os
+import re
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.django_db
+
+
+def csp_directives(response):
+    policy = response["Content-Security-Policy"]
+    return {
+        name: values
+        for name, *values in (part.split() for part in policy.split(";") if part.strip())
+    }
+
+
+@pytest.fixture
+def responses(client, admin_client, huabei):
+    return {
+        "home": client.get("/"),
+        "article": client.get(huabei.get_absolute_url()),
+        "not found": client.get("/articles/no-such-article/"),
+        "search": client.get("/search/?q=花呗还款"),
+        "admin login": client.get("/admin/login/"),
+        "admin change form": admin_client.get(f"/admin/kb/article/{huabei.pk}/change/"),
+        "api list": client.get("/api/articles"),
+        "api error": client.get("/api/articles/no-such-article"),
+        "api search": client.get("/api/search?q=还款"),
+    }
+
+
+def test_public_admin_and_api_responses_carry_the_security_headers(responses):
+    for name, response in responses.items():
+        assert response["X-Content-Type-Options"] == "nosniff", name
+        assert response["Referrer-Policy"] == "strict-origin-when-cross-origin", name
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin", name
+        assert response["X-Frame-Options"] == "DENY", name
+        directives = csp_directives(response)
+        assert directives["frame-ancestors"] == ["'none'"], name
+        assert directives["script-src"] == ["'self'"], name
+        assert directives["object-src"] == ["'none'"], name
+        assert not any("unsafe" in v for values in directives.values() for v in values), name
+
+
+def test_admin_and_public_pages_have_no_inline_script_the_policy_would_block(responses):
+    for name, response in responses.items():
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        page = response.content.decode()
+        for tag in re.findall(r"<script\b[^>]*>", page):
+            # A file from our origin, or a data block (JSON-LD) that browsers never execute.
+            assert "src=" in tag or "application/ld+json" in tag or "application/json" in tag, (
+                name,
+                tag,
+            )
+        assert not re.search(r"\son[a-z]+=", page), name
+        assert "javascript:" not in page, name
+
+
+def test_the_markdown_editor_loads_its_script_and_previews(admin_client, responses):
+    form = responses["admin change form"].content.decode()
+    assert 'class="markdownx"' in form and "markdownx/js/markdownx" in form
+    preview = admin_client.post("/markdownx/markdownify/", {"content": "**还款**"})
+    assert preview.status_code == 200
+    assert "<strong>还款</strong>" in preview.content.decode()
+
+
+def prod_environment(**overrides):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "KB_TEST_")) and key != "DATABASE_URL"
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="help.example.com",
+    )
+    env.update(overrides)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+def manage(*args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=prod_environment(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_its_secrets(missing):
+    result = manage("check", **{missing: None})
+    assert result.returncode != 0
+    assert f"{missing} must be set in production" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout

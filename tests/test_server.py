@@ -1,0 +1,349 @@
+"""The production configuration, served for real: gunicorn started by deploy/app.sh with the
+production settings, spoken to over HTTP on 127.0.0.1 (ports 8201-8299), as a load balancer would.
+
+Faults are real ones: a database port where nothing listens, a TCP proxy in front of PostgreSQL
+that is cut and restored, a SIGHUP to the gunicorn master while clients keep asking.
+"""
+
+import contextlib
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+HOST = "help.example.com"
+HTTPS = {"Host": HOST, "X-Forwarded-Proto": "https"}
+APP_SH = Path(settings.BASE_DIR) / "deploy" / "app.sh"
+
+
+def free_port():
+    for port in random.sample(range(8201, 8300), 99):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 8201-8299")
+
+
+def get(port, path, headers=None, timeout=10):
+    """(status, headers, body, seconds): one request on a fresh connection."""
+    started = time.monotonic()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers={"Connection": "close", **(headers or {})})
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, response.headers, body, time.monotonic() - started
+    finally:
+        connection.close()
+
+
+def production_env(var_dir, static_root, **overrides):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "KB_", "GUNICORN_"))
+        and key not in {"DATABASE_URL", "REDIS_URL", "PORT", "WEB_CONCURRENCY"}
+    }
+    env.update(
+        KB_VENV=sys.prefix,
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS=f"{HOST},127.0.0.1",
+        KB_VAR_DIR=str(var_dir),
+        KB_STATIC_ROOT=str(static_root),
+        WEB_CONCURRENCY="2",
+        GUNICORN_THREADS="4",
+    )
+    env.update(overrides)
+    return env
+
+
+def app_sh(command, env):
+    result = subprocess.run(
+        [str(APP_SH), command], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+class Server:
+    """gunicorn as the image runs it (`deploy/app.sh serve`), its output kept in a file."""
+
+    def __init__(self, env, log_path):
+        self.port = free_port()
+        self.log_path = log_path
+        env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
+        with open(log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [str(APP_SH), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log()
+            try:
+                if get(self.port, "/healthz", timeout=1)[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError(f"gunicorn did not answer /healthz:\n{self.log()}")
+
+    def get(self, path, headers=HTTPS, **kwargs):
+        return get(self.port, path, headers, **kwargs)
+
+    def log(self):
+        return Path(self.log_path).read_text(errors="replace")
+
+    def log_records(self):
+        return [json.loads(line) for line in self.log().splitlines() if line.strip()]
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A production copy of the site: static files collected, SQLite migrated, content imported."""
+    root = tmp_path_factory.mktemp("site")
+    env = production_env(root / "var", root / "static")
+    app_sh("collectstatic", env)
+    app_sh("release", env)
+    return env
+
+
+@pytest.fixture(scope="module")
+def server(site, tmp_path_factory):
+    """One production server for the checks that only read."""
+    server = Server(site, tmp_path_factory.mktemp("server") / "gunicorn.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def serve(tmp_path):
+    servers = []
+
+    def start(env):
+        servers.append(Server(env, tmp_path / f"gunicorn-{len(servers)}.log"))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def test_pages_are_served_over_https_only_with_far_future_static_files(server):
+    status, headers, body, _ = server.get("/")
+    page = body.decode()
+    assert status == 200 and "花呗" in page
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+    stylesheet = re.search(r'href="(/static/kb/site\.[0-9a-f]{12}\.css)"', page).group(1)
+    status, headers, body, _ = server.get(stylesheet, {**HTTPS, "Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert (
+        "immutable" in headers["Cache-Control"] and "max-age=315360000" in headers["Cache-Control"]
+    )
+
+    status, headers, _, _ = server.get("/", {"Host": HOST})
+    assert status == 301 and headers["Location"] == f"https://{HOST}/"
+    # Probes come over plain HTTP, by IP: no redirect, no host check.
+    assert server.get("/healthz", {"Host": "10.0.0.7:8000"})[0] == 200
+    assert server.get("/readyz", {"Host": "10.0.0.7:8000"})[0] == 200
+
+
+def test_a_cdn_revalidating_a_page_gets_a_304(server):
+    _, headers, _, _ = server.get("/")
+    assert "s-maxage=60" in headers["Cache-Control"]
+    status, _, body, _ = server.get("/", {**HTTPS, "If-None-Match": headers["ETag"]})
+    assert status == 304 and body == b""
+
+
+def test_logs_are_json_lines_with_the_request_id(server):
+    status, headers, _, _ = server.get("/", {**HTTPS, "X-Request-ID": "lb-4f2a"})
+    assert status == 200 and headers["X-Request-ID"] == "lb-4f2a"
+    _, headers, _, _ = server.get("/articles/no-such-article/")
+    generated = headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", generated)
+    # The access line is written just after the answer: wait for it a little.
+    for _ in range(50):
+        records = server.log_records()  # every line parses as JSON
+        access = [r for r in records if r["logger"] == "gunicorn.access"]
+        if any(r.get("request_id") == generated for r in access):
+            break
+        time.sleep(0.1)
+    assert {"request_id": "lb-4f2a", "status": 200, "path": "/", "method": "GET"}.items() <= (
+        next(r for r in access if r.get("request_id") == "lb-4f2a").items()
+    )
+    not_found = next(
+        r for r in records if r["logger"] == "django.request" and r.get("request_id") == generated
+    )
+    assert not_found["level"] == "WARNING" and not_found["status"] == 404
+    assert not_found["request_id"] == generated
+    assert not_found["path"] == "/articles/no-such-article/"
+
+
+def test_database_down_gives_the_branded_503_page_within_a_second(site, serve, tmp_path):
+    # Port 1: nothing listens, every connection is refused, as when PostgreSQL is down.
+    down = {
+        **site,
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:1/kb",
+        "KB_VAR_DIR": str(tmp_path / "var"),
+    }
+    server = serve(down)
+    for path in ("/", "/articles/huabei-fenqi-wufa-huankuan/", "/api/articles"):
+        status, headers, body, _ = server.get(path)
+        assert status == 503, (path, body[:300])
+        assert headers["Retry-After"] == "30"
+        if path == "/api/articles":
+            assert json.loads(body) == {"detail": "服务暂时不可用，请稍后重试。"}
+        else:
+            assert "帮助中心暂时无法访问" in body.decode()
+            assert "Traceback" not in body.decode()
+    # Timed once the workers have loaded their templates (a cold start is not the outage).
+    seconds = sorted(server.get(f"/articles/x-{n}/")[3] for n in range(7))
+    assert seconds[3] < 1, seconds
+    print(
+        f"503 with the database down: median {seconds[3] * 1000:.0f} ms, max {seconds[-1] * 1000:.0f} ms"
+    )
+    status, _, body, _ = server.get("/readyz")
+    assert status == 503 and json.loads(body)["checks"]["database"] == "unavailable"
+    assert server.get("/healthz")[0] == 200
+    server.stop()
+
+    error = next(r for r in server.log_records() if r["logger"] == "django.request")
+    assert error["level"] == "ERROR" and error["status"] == 503 and error["path"] == "/"
+    assert "OperationalError" in error["exception"] and error["request_id"] != "-"
+
+
+class TcpProxy:
+    """Forwards 127.0.0.1:port to the database; down() cuts every connection and refuses new
+    ones, up() accepts again: the database vanishing from the network and coming back."""
+
+    def __init__(self, upstream):
+        self.upstream = upstream
+        self.port = free_port()
+        self.connections = set()
+        self.listener = None
+
+    def up(self):
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        self.listener.settimeout(0.1)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def down(self):
+        self.listener.close()
+        for sock in list(self.connections):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self.connections.clear()
+
+    def _accept(self, listener):
+        while listener.fileno() != -1:
+            try:
+                client, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream)
+            self.connections |= {client, server}
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, target):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("KB_TEST_DATABASE_URL", "").startswith("postgres"),
+    reason="needs PostgreSQL (the CI run on PostgreSQL)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_site_recovers_by_itself_when_the_database_returns(site, serve, tmp_path):
+    from django.db import connection
+
+    database = connection.settings_dict
+    name = database["NAME"]  # the test database, migrated by pytest-django
+    proxy = TcpProxy((database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)))
+    proxy.up()
+    url = f"postgres://{database['USER']}@127.0.0.1:{proxy.port}/{name}"
+    server = serve({**site, "DATABASE_URL": url, "KB_VAR_DIR": str(tmp_path / "var")})
+    try:
+        # Query strings keep these pages out of the page cache: each one asks the database.
+        assert server.get(f"/?{uuid.uuid4().hex}")[0] == 200
+        proxy.down()
+        status, _, body, seconds = server.get(f"/?{uuid.uuid4().hex}")
+        assert status == 503 and "帮助中心暂时无法访问" in body.decode() and seconds < 1
+        proxy.up()
+        statuses = [server.get(f"/?{uuid.uuid4().hex}")[0] for _ in range(8)]
+        assert statuses == [200] * 8
+        assert server.get("/readyz")[0] == 200
+    finally:
+        server.stop()
+        proxy.down()
+
+
+def test_reloading_gunicorn_with_hup_under_load_drops_no_request(site, serve):
+    server = serve(site)
+    results, lock = [], threading.Lock()
+    deadline = time.monotonic() + 6
+
+    def client(n):
+        while time.monotonic() < deadline:
+            try:
+                status = server.get(f"/?client={n % 3}")[0]
+            except OSError as error:
+                status = repr(error)
+            with lock:
+                results.append(status)
+
+    clients = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for thread in clients:
+        thread.start()
+    time.sleep(1.5)
+    server.process.send_signal(signal.SIGHUP)
+    time.sleep(2)
+    server.process.send_signal(signal.SIGHUP)
+    for thread in clients:
+        thread.join()
+    server.stop()
+
+    failures = [status for status in results if status != 200]
+    assert not failures, f"{len(failures)} of {len(results)} failed: {failures[:5]}"
+    assert len(results) > 50
+    hangups = [r for r in server.log_records() if "Hang up" in r["message"]]
+    assert len(hangups) == 2
+    print(f"two HUPs under load: {len(results)} requests, none failed")
