@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from .models import Article, Category, Cause, Remedy
+from .models import Article, Category
 
 
 def _published_articles():
@@ -34,18 +34,5 @@ def category_detail(request, slug):
 
 
 def article_detail(request, slug):
-    queryset = _published_articles().prefetch_related(
-        Prefetch(
-            "causes",
-            queryset=Cause.objects.prefetch_related(
-                Prefetch("remedies", queryset=Remedy.objects.order_by("position"))
-            ),
-        ),
-        Prefetch(
-            "remedies",
-            queryset=Remedy.objects.filter(cause=None).order_by("position"),
-            to_attr="general_advice",
-        ),
-    )
-    article = get_object_or_404(queryset, slug=slug)
+    article = get_object_or_404(Article.objects.published().with_page_content(), slug=slug)
     return render(request, "kb/article_detail.html", {"article": article})
