@@ -88,7 +88,7 @@ def test_duplicate_positions_and_blank_titles_are_form_errors(publisher_client, 
 
 def test_a_remedy_position_out_of_range_is_a_form_error(publisher_client, huabei):
     data = open_form(publisher_client, change_url(huabei))
-    data[f"{cause_prefix(data, 1)}-remedies-0-position"] = "40000"
+    data[f"{cause_prefix(data, 1)}-remedies-0-position"] = "5000"
     response = save(publisher_client, change_url(huabei), data)
     assert response.status_code == 200
     assert "序号应在 1 到 999 之间" in response.content.decode()
