@@ -8,6 +8,8 @@ import nested_admin
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,7 +26,18 @@ from . import history
 from .models import Article, Category, Cause, Remedy
 
 PUBLISH_PERMISSION = "kb.publish_article"
-MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+
+
+class TextField(forms.CharField):
+    """Text as the importer writes it: browsers send textarea lines ending in CRLF, which would
+    make every untouched paragraph look edited (a false import conflict, a noisy diff)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget, "form_class": TextField}}
 
 # Positions are at most this; values above are free for moving rows during a save.
 MAX_POSITION = 999
@@ -130,6 +143,7 @@ def import_state(record):
 
 class RemedyInline(LockedInlineMixin, nested_admin.NestedTabularInline):
     model = Remedy
+    view_on_site = False
     fk_name = "cause"
     formset = PositionedFormSet
     extra = 0
@@ -143,13 +157,17 @@ class RemedyInline(LockedInlineMixin, nested_admin.NestedTabularInline):
 
     import_state.short_description = _("导入状态")
 
-    def get_formset(self, request, obj=None, **kwargs):
-        kwargs["widgets"] = {"text": forms.Textarea(attrs={"rows": 2, "cols": 60})}
-        return super().get_formset(request, obj, **kwargs)
+    formfield_overrides = {
+        models.TextField: {
+            "form_class": TextField,
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        }
+    }
 
 
 class CauseInline(LockedInlineMixin, nested_admin.NestedStackedInline):
     model = Cause
+    view_on_site = False
     formset = PositionedFormSet
     extra = 0
     fields = [("position", "title"), "explanation", "import_state"]
@@ -168,6 +186,7 @@ class AdviceInline(LockedInlineMixin, nested_admin.NestedTabularInline):
 
     model = Remedy
     fk_name = "article"
+    view_on_site = False
     formset = PositionedFormSet
     extra = 0
     fields = ["position", "text", "import_state"]
@@ -183,9 +202,12 @@ class AdviceInline(LockedInlineMixin, nested_admin.NestedTabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(cause=None)
 
-    def get_formset(self, request, obj=None, **kwargs):
-        kwargs["widgets"] = {"text": forms.Textarea(attrs={"rows": 2, "cols": 60})}
-        return super().get_formset(request, obj, **kwargs)
+    formfield_overrides = {
+        models.TextField: {
+            "form_class": TextField,
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        }
+    }
 
 
 class ReviewFilter(admin.SimpleListFilter):
@@ -202,6 +224,22 @@ class ReviewFilter(admin.SimpleListFilter):
         if self.value() == "ok":
             return queryset.exclude(pk__in=due)
         return queryset
+
+
+class ProductFilter(admin.SimpleListFilter):
+    """Articles of one product, whether filed under the product or one of its topics."""
+
+    title = _("产品")
+    parameter_name = "product"
+
+    def lookups(self, request, model_admin):
+        return [(str(p.pk), p.name) for p in Category.objects.filter(parent=None)]
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset
+        product = int(self.value())
+        return queryset.filter(Q(category_id=product) | Q(category__parent_id=product))
 
 
 class ImportStateFilter(admin.SimpleListFilter):
@@ -260,7 +298,7 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
         "review_state",
         "import_conflict",
     ]
-    list_filter = ["status", ReviewFilter, ImportStateFilter, "category__parent", "category"]
+    list_filter = ["status", ReviewFilter, ImportStateFilter, ProductFilter, "category"]
     list_select_related = ["category", "category__parent"]
     search_fields = [
         "title",
@@ -491,7 +529,7 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
 
     def save_model(self, request, article, form, change):
         if (
-            can_publish(request.user)
+            "status" in form.changed_data
             and article.status == Article.Status.PUBLISHED
             and article.published_at is None
         ):

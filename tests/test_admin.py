@@ -251,3 +251,17 @@ def test_article_list_searches_chinese_across_causes_and_remedies(
     listing = reverse("admin:kb_article_changelist")
     page = publisher_client.get(listing, {"q": "余额不足"}).content.decode()
     assert huabei.title in page and fenqile.title not in page
+
+
+def test_a_browser_s_crlf_line_endings_do_not_mark_untouched_text_as_edited(
+    publisher_client, huabei
+):
+    data = open_form(publisher_client, change_url(huabei))
+    # Browsers submit textarea lines ending in CRLF.
+    data = {k: v.replace("\n", "\r\n") if isinstance(v, str) else v for k, v in data.items()}
+    data[f"{cause_prefix(data, 2)}-title"] = "网络信号差"
+    assert save(publisher_client, change_url(huabei), data).status_code == 302
+
+    huabei.refresh_from_db()
+    assert [str(record) for record in huabei.import_conflicts()] == ["原因 2：网络信号差"]
+    assert "\r" not in huabei.causes.get(position=1).explanation
