@@ -93,9 +93,18 @@ class PositionedFormSet(nested_admin.formsets.NestedInlineFormSet):
         super().clean()
 
     def save(self, commit=True):
+        if self._parent_deleted():
+            # The cascade removed these rows with their cause; nested_admin would otherwise
+            # save them again as new rows of a cause that no longer exists.
+            self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+            return []
         if commit:
             self._park_moved_rows()
         return super().save(commit)
+
+    def _parent_deleted(self):
+        parent_form = getattr(self, "parent_form", None)  # set by nested_admin on nested sets
+        return parent_form is not None and getattr(parent_form, "cleaned_data", {}).get("DELETE")
 
     def _park_moved_rows(self):
         # Swapping 1 and 2 would hit the unique constraint half-way; rows that move or go are

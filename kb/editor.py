@@ -30,7 +30,14 @@ IMAGE_FORMATS = {
 
 class EditorImageForm(ImageForm):
     def clean(self):
-        upload = super().clean()  # the declared type and the size (settings.MARKDOWNX_UPLOAD_*)
+        upload = self.cleaned_data.get("image")
+        if not upload:
+            raise MarkdownxImageUploadError(_("请选择要上传的图片。"))
+        limit = settings.MARKDOWNX_UPLOAD_MAX_SIZE
+        if upload.size > limit:
+            raise MarkdownxImageUploadError(
+                _("图片不能超过 %(mb)s MB。") % {"mb": limit // (1024 * 1024)}
+            )
         try:
             with Image.open(upload) as image:
                 image_format = image.format
@@ -40,6 +47,7 @@ class EditorImageForm(ImageForm):
         if image_format not in IMAGE_FORMATS:
             raise MarkdownxImageUploadError(_("只能上传 PNG、JPEG、WebP 或 GIF 图片。"))
         upload.seek(0)
+        # markdownx stores the file by these two: make them say what the bytes are.
         upload.content_type, extension = IMAGE_FORMATS[image_format]
         upload.name = f"image.{extension}"
         return upload

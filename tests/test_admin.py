@@ -265,3 +265,16 @@ def test_a_browser_s_crlf_line_endings_do_not_mark_untouched_text_as_edited(
     huabei.refresh_from_db()
     assert [str(record) for record in huabei.import_conflicts()] == ["原因 2：网络信号差"]
     assert "\r" not in huabei.causes.get(position=1).explanation
+
+
+def test_deleting_a_remedy_and_a_cause_removes_them_from_the_page(publisher_client, huabei):
+    data = open_form(publisher_client, change_url(huabei))
+    fourth = cause_prefix(data, 4)
+    data[f"{fourth}-DELETE"] = "on"
+    data[f"{cause_prefix(data, 1)}-remedies-1-DELETE"] = "on"
+    assert save(publisher_client, change_url(huabei), data).status_code == 302
+
+    page = publisher_client.get(huabei.get_absolute_url()).content.decode()
+    assert "不支持分期还款" not in page and "可能的原因（3 个）" in page
+    assert "花呗分期后支持提前还款" not in page
+    assert huabei.causes.count() == 3

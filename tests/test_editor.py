@@ -55,7 +55,9 @@ def test_an_editor_uploads_an_image_and_readers_can_load_it(
 
 
 def test_svg_is_refused_whatever_it_claims_to_be(editor_client, media_root):
-    assert upload(editor_client, "x.svg", SVG, "image/svg+xml").status_code == 400
+    refused = upload(editor_client, "x.svg", SVG, "image/svg+xml")
+    assert refused.status_code == 400
+    assert refused.json() == {"__all__": ["只能上传 PNG、JPEG、WebP 或 GIF 图片。"]}
     assert upload(editor_client, "x.svg", SVG, "image/gif").status_code == 400
     assert upload(editor_client, "x.png", SVG, "image/png").status_code == 400
     assert list(media_root.rglob("*")) == []
@@ -65,6 +67,7 @@ def test_an_image_over_2_mb_is_refused(editor_client):
     big = image_bytes("PNG") + b"\0" * (2 * 1024 * 1024)
     response = upload(editor_client, "big.png", big, "image/png")
     assert response.status_code == 400
+    assert response.json() == {"__all__": ["图片不能超过 2 MB。"]}
 
 
 def test_the_stored_name_follows_the_content_not_the_upload(editor_client):
