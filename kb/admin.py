@@ -525,6 +525,21 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
         request.kb_restoring = True
         return super().revision_view(request, object_id, version_id, extra_context)
 
+    def recover_view(self, request, version_id, extra_context=None):
+        request.kb_restoring = True
+        return super().recover_view(request, version_id, extra_context)
+
+    def delete_model(self, request, article):
+        # The last state, whatever wrote it (an import, say), so "恢复已删除的文章" can bring
+        # the article back with its causes and remedies.
+        history.record_version(article, request.user, str(_("删除前的内容")))
+        super().delete_model(request, article)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            history.record_version(article, request.user, str(_("删除前的内容")))
+        super().delete_queryset(request, queryset)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["import_conflicts"] = [_conflict_label(r) for r in obj.import_conflicts()]

@@ -28,18 +28,22 @@ DIFF_FIELDS = {
 }
 
 
+def record_version(article, user=None, comment=""):
+    """Save the article as it is now, with its causes and remedies, as a new version."""
+    with reversion.create_revision(manage_manually=True):
+        reversion.add_to_revision(article)
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+
+
 def record_baseline(article, user=None):
     """Save the article as it is now as its first version, unless it has one already.
 
     Imported articles have no version yet; recording one just before the first edit in admin
     means that edit can be seen in the diff and undone.
     """
-    if Version.objects.get_for_object(article).exists():
-        return
-    with reversion.create_revision(manage_manually=True):
-        reversion.add_to_revision(article)
-        reversion.set_user(user)
-        reversion.set_comment(_("修改前的内容（导入或早先创建时）"))
+    if not Version.objects.get_for_object(article).exists():
+        record_version(article, user, _("修改前的内容（导入或早先创建时）"))
 
 
 @dataclass

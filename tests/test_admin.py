@@ -278,3 +278,21 @@ def test_deleting_a_remedy_and_a_cause_removes_them_from_the_page(publisher_clie
     assert "不支持分期还款" not in page and "可能的原因（3 个）" in page
     assert "花呗分期后支持提前还款" not in page
     assert huabei.causes.count() == 3
+
+
+def test_a_deleted_article_can_be_recovered_with_its_causes(publisher_client, huabei):
+    delete_url = reverse("admin:kb_article_delete", args=[huabei.pk])
+    assert publisher_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert publisher_client.get(huabei.get_absolute_url()).status_code == 404
+
+    recover_list = publisher_client.get(reverse("admin:kb_article_recoverlist")).content.decode()
+    assert huabei.title in recover_list
+    from reversion.models import Version
+
+    version = Version.objects.get_deleted(Article).get(object_id=str(huabei.pk))
+    recover_url = reverse("admin:kb_article_recover", args=[version.pk])
+    data = open_form(publisher_client, recover_url)
+    assert publisher_client.post(recover_url, data).status_code == 302
+
+    page = publisher_client.get(huabei.get_absolute_url()).content.decode()
+    assert 'href="#cause-4">原因 4：不支持分期还款</a>' in page
