@@ -298,6 +298,7 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
 
     class Media:
         css = {"all": ["kb/admin.css"]}
+        js = ["kb/admin-editor.js"]
 
     list_display = [
         "title",
