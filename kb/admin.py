@@ -150,73 +150,57 @@ def import_state(record):
     return _("与上次导入一致")
 
 
-class RemedyInline(LockedInlineMixin, nested_admin.NestedTabularInline):
-    model = Remedy
-    view_on_site = False
-    fk_name = "cause"
+# Long texts get the Markdown editor with its live preview; a remedy, a sentence or two, gets a
+# small box. Both normalise line endings (TextField).
+TEXT_WIDGETS = {
+    **MARKDOWN_EDITOR,
+    models.TextField: {
+        "form_class": TextField,
+        "widget": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+    },
+}
+
+
+class ContentInline(LockedInlineMixin):
+    """What the cause, remedy and advice rows share: ordered by position, marked when edited
+    since the last import, locked with their article."""
+
     formset = PositionedFormSet
     extra = 0
-    fields = ["position", "text", "import_state"]
+    view_on_site = False  # a draft's anchors would 404; the article's 预览 shows the page
     readonly_fields = ["import_state"]
+    formfield_overrides = TEXT_WIDGETS
+
+    @admin.display(description=_("导入状态"))
+    def import_state(self, obj):
+        return import_state(obj)
+
+
+class RemedyInline(ContentInline, nested_admin.NestedTabularInline):
+    model = Remedy
+    fk_name = "cause"
+    fields = ["position", "text", "import_state"]
     verbose_name = _("怎么办")
     verbose_name_plural = _("怎么办（解决办法）")
 
-    def import_state(self, obj):
-        return import_state(obj)
 
-    import_state.short_description = _("导入状态")
-
-    formfield_overrides = {
-        models.TextField: {
-            "form_class": TextField,
-            "widget": forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        }
-    }
-
-
-class CauseInline(LockedInlineMixin, nested_admin.NestedStackedInline):
+class CauseInline(ContentInline, nested_admin.NestedStackedInline):
     model = Cause
-    view_on_site = False
-    formset = PositionedFormSet
-    extra = 0
     fields = [("position", "title"), "explanation", "import_state"]
-    readonly_fields = ["import_state"]
     inlines = [RemedyInline]
-    formfield_overrides = MARKDOWN_EDITOR
-
-    def import_state(self, obj):
-        return import_state(obj)
-
-    import_state.short_description = _("导入状态")
 
 
-class AdviceInline(LockedInlineMixin, nested_admin.NestedTabularInline):
+class AdviceInline(ContentInline, nested_admin.NestedTabularInline):
     """The remedies that belong to the whole article (cause left empty)."""
 
     model = Remedy
     fk_name = "article"
-    view_on_site = False
-    formset = PositionedFormSet
-    extra = 0
     fields = ["position", "text", "import_state"]
-    readonly_fields = ["import_state"]
     verbose_name = _("通用建议")
     verbose_name_plural = _("通用建议")
 
-    def import_state(self, obj):
-        return import_state(obj)
-
-    import_state.short_description = _("导入状态")
-
     def get_queryset(self, request):
         return super().get_queryset(request).filter(cause=None)
-
-    formfield_overrides = {
-        models.TextField: {
-            "form_class": TextField,
-            "widget": forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        }
-    }
 
 
 class ReviewFilter(admin.SimpleListFilter):
@@ -321,7 +305,7 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
     ]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [CauseInline, AdviceInline]
-    formfield_overrides = MARKDOWN_EDITOR
+    formfield_overrides = TEXT_WIDGETS
     actions = ["publish", "unpublish", "mark_reviewed"]
     change_form_template = "admin/kb/article/change_form.html"
     history_latest_first = True
@@ -593,10 +577,19 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
 
     @admin.action(description=_("标记为已复核（今天）"), permissions=["change"])
     def mark_reviewed(self, request, queryset):
-        # Reviewing confirms the content; it does not change it, so 更新于 stays as it is.
-        count = queryset.update(reviewed_at=timezone.now())
+        # Reviewing confirms the content without changing it: only reviewed_at is written, so
+        # 更新于 stays; the save still makes a version, so the history says who reviewed when.
+        now = timezone.now()
+        articles = list(queryset)
+        for article in articles:
+            history.record_baseline(article, request.user)
+            article.reviewed_at = now
+            article.save(update_fields=["reviewed_at"])
+            self.log_change(request, article, str(_("标记为已复核")))
         self.message_user(
-            request, _("已将 %(n)d 篇文章标记为今天复核。") % {"n": count}, messages.SUCCESS
+            request,
+            _("已将 %(n)d 篇文章标记为今天复核。") % {"n": len(articles)},
+            messages.SUCCESS,
         )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, Max, Q
+from django.db.models import Avg, Count, F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -150,7 +150,7 @@ def due_for_review(days=None):
     articles = (
         Article.objects.due_for_review()
         .select_related("category", "category__parent")
-        .order_by("reviewed_at", "updated_at")
+        .order_by(F("reviewed_at").asc(nulls_first=True), "updated_at")
     )
     return Table(
         columns=[_("文章"), _("分类"), _("状态"), _("上次复核"), _("更新于")],
