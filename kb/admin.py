@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,6 +25,7 @@ from reversion.models import Version
 
 from . import history
 from .models import Article, Category, Cause, Remedy
+from .text import pinyin_slug
 
 PUBLISH_PERMISSION = "kb.publish_article"
 
@@ -42,6 +44,12 @@ MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget, "form_class"
 # Positions are at most this; values above are free for moving rows during a save.
 MAX_POSITION = 999
 PARKING_POSITION = 30000
+
+
+def suggest_slug(title, article_pk=None):
+    """A free pinyin slug for a title: 花呗额度降低的原因 -> huabei-edu-jiangdi-yuanyin."""
+    base = pinyin_slug(title, max_length=90) or "article"
+    return Article.objects.free_slug(base, exclude_pk=article_pk)
 
 
 def can_publish(user):
@@ -261,9 +269,24 @@ class ImportStateFilter(admin.SimpleListFilter):
 
 
 class ArticleAdminForm(forms.ModelForm):
-    # The admin builds the fields (ArticleAdmin.fieldsets); this adds the cross-field check.
+    # The admin builds the fields (ArticleAdmin.fieldsets); this adds what they cannot know.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            # Django's own prefill drops Chinese characters; ours turns the title into pinyin
+            # (static/kb/admin-editor.js asks this URL), and an empty slug is filled on save.
+            slug = self.fields["slug"]
+            slug.required = False
+            slug.help_text = _("文章网址的一部分，用拼音；留空则按标题自动生成。")
+            slug.widget.attrs["data-suggest-url"] = reverse("admin:kb_article_slug")
+            if self.instance.pk:
+                slug.widget.attrs["data-article"] = self.instance.pk
+
     def clean(self):
         cleaned = super().clean()
+        if "slug" in self.fields and not cleaned.get("slug") and cleaned.get("title"):
+            cleaned["slug"] = suggest_slug(cleaned["title"], self.instance.pk)
         scheduled = cleaned.get("published_at")
         if (
             cleaned.get("status") == Article.Status.DRAFT
@@ -303,7 +326,6 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
         "causes__explanation",
         "remedies__text",
     ]
-    prepopulated_fields = {"slug": ["title"]}
     inlines = [CauseInline, AdviceInline]
     formfield_overrides = TEXT_WIDGETS
     actions = ["publish", "unpublish", "mark_reviewed"]
@@ -421,6 +443,11 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
     def get_urls(self):
         return [
             path(
+                "slug/",
+                self.admin_site.admin_view(self.slug_view),
+                name="kb_article_slug",
+            ),
+            path(
                 "<int:object_id>/preview/",
                 self.admin_site.admin_view(self.preview_view),
                 name="kb_article_preview",
@@ -434,6 +461,15 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
         ]
 
     # Views ---------------------------------------------------------------------------------
+
+    def slug_view(self, request):
+        """{"slug": ...} for the title being typed, so the slug box fills in as in English."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        pk = request.GET.get("article", "")
+        title = request.GET.get("title", "")[:200]
+        slug = suggest_slug(title, int(pk) if pk.isdigit() else None) if title.strip() else ""
+        return JsonResponse({"slug": slug})
 
     def preview_view(self, request, object_id):
         """The article exactly as its public page shows it, whatever its status."""

@@ -117,6 +117,16 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
+    def free_slug(self, base, exclude_pk=None):
+        """``base``, or ``base-2``, ``base-3``... whichever no other article uses yet."""
+        limit = Article._meta.get_field("slug").max_length
+        others = self.exclude(pk=exclude_pk) if exclude_pk else self
+        slug, n = base[:limit], 2
+        while others.filter(slug=slug).exists():
+            suffix = f"-{n}"
+            slug, n = base[: limit - len(suffix)] + suffix, n + 1
+        return slug
+
     def due_for_review(self):
         """Never reviewed, or reviewed longer ago than settings.KB_REVIEW_AFTER_DAYS."""
         cutoff = timezone.now() - timedelta(days=settings.KB_REVIEW_AFTER_DAYS)

@@ -119,7 +119,7 @@ def test_a_new_article_is_a_draft_readers_cannot_see_but_staff_can_preview(
     data = open_form(publisher_client, add_url)
     data.update(
         title="花呗额度突然降低的原因",
-        slug="huabei-edu-jiangdi",
+        slug="",
         category=str(huabei.category_id),
         summary="额度变化的**常见原因**。",
         status="draft",
@@ -137,8 +137,9 @@ def test_a_new_article_is_a_draft_readers_cannot_see_but_staff_can_preview(
         },
     )
     assert save(publisher_client, add_url, data).status_code == 302
-    article = Article.objects.get(slug="huabei-edu-jiangdi")
+    article = Article.objects.get(title="花呗额度突然降低的原因")
     assert article.status == Article.Status.DRAFT
+    assert article.slug == "huabei-edu-turan-jiangdi-yuanyin"  # left blank: pinyin of the title
 
     assert publisher_client.get(article.get_absolute_url()).status_code == 404
     preview = publisher_client.get(reverse("admin:kb_article_preview", args=[article.pk]))
@@ -296,3 +297,13 @@ def test_a_deleted_article_can_be_recovered_with_its_causes(publisher_client, hu
 
     page = publisher_client.get(huabei.get_absolute_url()).content.decode()
     assert 'href="#cause-4">原因 4：不支持分期还款</a>' in page
+
+
+def test_the_slug_box_is_offered_a_free_pinyin_slug_for_the_title(publisher_client, huabei):
+    url = reverse("admin:kb_article_slug")
+    assert publisher_client.get(url, {"title": "花呗分期后无法还款"}).json() == {
+        "slug": "huabei-fenqi-wufa-huankuan-2"  # the plain one is taken by the imported article
+    }
+    mine = publisher_client.get(url, {"title": "花呗分期后无法还款", "article": huabei.pk})
+    assert mine.json() == {"slug": "huabei-fenqi-wufa-huankuan"}
+    assert publisher_client.get(url, {"title": "  "}).json() == {"slug": ""}

@@ -11,3 +11,23 @@ document.addEventListener("formset:added", function (event) {
   script.src = original.src;
   document.body.appendChild(script);
 });
+
+// The slug follows the title (as pinyin, from the server) until the editor types a slug.
+document.addEventListener("DOMContentLoaded", function () {
+  var title = document.getElementById("id_title");
+  var slug = document.getElementById("id_slug");
+  if (!title || !slug || !slug.dataset.suggestUrl) return;
+  var touched = slug.value !== "";
+  var timer = null;
+  slug.addEventListener("input", function () { touched = slug.value !== ""; });
+  title.addEventListener("input", function () {
+    if (touched) return;
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var query = new URLSearchParams({ title: title.value, article: slug.dataset.article || "" });
+      fetch(slug.dataset.suggestUrl + "?" + query, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) { if (data && !touched) slug.value = data.slug; });
+    }, 300);
+  });
+});
