@@ -591,36 +591,43 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
 
     # Actions -------------------------------------------------------------------------------
 
+    def changelist_view(self, request, extra_context=None):
+        # VersionAdmin wraps the list (and so its actions) in one revision, which would merge
+        # an action's "before" and "after" versions; the actions record their own instead.
+        context = {"has_change_permission": self.has_change_permission(request)}
+        return super(VersionAdmin, self).changelist_view(
+            request, {**context, **(extra_context or {})}
+        )
+
     @admin.action(description=_("发布所选文章"), permissions=["publish"])
     def publish(self, request, queryset):
         now = timezone.now()
         for article in queryset.exclude(status=Article.Status.PUBLISHED):
-            history.record_baseline(article, request.user)
             article.status = Article.Status.PUBLISHED
             article.published_at = article.published_at or now
-            article.save()
+            history.save_with_version(article, request.user, str(_("发布")))
             self.log_change(request, article, str(_("发布")))
         self.message_user(request, _("所选文章已发布。"), messages.SUCCESS)
 
     @admin.action(description=_("撤回为草稿"), permissions=["publish"])
     def unpublish(self, request, queryset):
         for article in queryset.filter(status=Article.Status.PUBLISHED):
-            history.record_baseline(article, request.user)
             article.status = Article.Status.DRAFT
-            article.save()
+            history.save_with_version(article, request.user, str(_("撤回为草稿")))
             self.log_change(request, article, str(_("撤回为草稿")))
         self.message_user(request, _("所选文章已撤回，读者看不到了。"), messages.SUCCESS)
 
     @admin.action(description=_("标记为已复核（今天）"), permissions=["change"])
     def mark_reviewed(self, request, queryset):
         # Reviewing confirms the content without changing it: only reviewed_at is written, so
-        # 更新于 stays; the save still makes a version, so the history says who reviewed when.
+        # 更新于 stays; it is still a version, so the history says who reviewed when.
         now = timezone.now()
         articles = list(queryset)
         for article in articles:
-            history.record_baseline(article, request.user)
             article.reviewed_at = now
-            article.save(update_fields=["reviewed_at"])
+            history.save_with_version(
+                article, request.user, str(_("标记为已复核")), update_fields=["reviewed_at"]
+            )
             self.log_change(request, article, str(_("标记为已复核")))
         self.message_user(
             request,

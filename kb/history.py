@@ -43,7 +43,19 @@ def record_baseline(article, user=None):
     means that edit can be seen in the diff and undone.
     """
     if not Version.objects.get_for_object(article).exists():
-        record_version(article, user, _("修改前的内容（导入或早先创建时）"))
+        # As stored, not as the caller may already have changed it in memory.
+        stored = Article.objects.get(pk=article.pk)
+        record_version(stored, user, _("修改前的内容（导入或早先创建时）"))
+
+
+def save_with_version(article, user, comment, **save_kwargs):
+    """Save the article as a version of its own, recording the state before it first if the
+    article has no version yet. For changes made outside the change form (list actions)."""
+    record_baseline(article, user)
+    with reversion.create_revision():
+        article.save(**save_kwargs)  # reversion's post_save adds it, causes and remedies too
+        reversion.set_user(user)
+        reversion.set_comment(comment)
 
 
 @dataclass

@@ -120,3 +120,19 @@ def test_five_failed_logins_lock_that_user_out_from_that_address(client, editor)
     # The lock is per user *and* address: the same editor elsewhere still gets in.
     elsewhere = login(client, "correct-horse-battery", "198.51.100.7")
     assert elsewhere.status_code == 302 and elsewhere["Location"] == "/admin/"
+
+
+def test_publishing_from_the_list_is_a_version_in_the_history(publisher_client, huabei):
+    from kb.history import article_versions, changes_in
+
+    make_draft(huabei)
+    listing = reverse("admin:kb_article_changelist")
+    publisher_client.post(listing, {"action": "publish", "_selected_action": [huabei.pk]})
+
+    published, baseline = article_versions(huabei)
+    assert published.revision.get_comment() == "发布"
+    assert published.revision.user.username == "user-发布"
+    assert "修改前的内容" in baseline.revision.get_comment()
+    changes = {c.field: (str(c.before), str(c.after)) for c in changes_in(published)}
+    assert changes["状态"] == ("<del>草稿</del>", "<ins>已发布</ins>")
+    assert "发布时间" in changes
