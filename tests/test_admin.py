@@ -280,6 +280,12 @@ def test_deleting_a_remedy_and_a_cause_removes_them_from_the_page(publisher_clie
     assert "花呗分期后支持提前还款" not in page
     assert huabei.causes.count() == 3
 
+    from kb.history import article_versions, changes_in
+
+    removed = {(c.part, c.field): str(c.after) for c in changes_in(article_versions(huabei)[0])}
+    assert removed[("原因 4", "标题")] == ""
+    assert removed[("原因 1 的办法 2", "内容")] == ""
+
 
 def test_a_deleted_article_can_be_recovered_with_its_causes(publisher_client, huabei):
     delete_url = reverse("admin:kb_article_delete", args=[huabei.pk])
