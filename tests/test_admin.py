@@ -313,3 +313,30 @@ def test_the_slug_box_is_offered_a_free_pinyin_slug_for_the_title(publisher_clie
     mine = publisher_client.get(url, {"title": "花呗分期后无法还款", "article": huabei.pk})
     assert mine.json() == {"slug": "huabei-fenqi-wufa-huankuan"}
     assert publisher_client.get(url, {"title": "  "}).json() == {"slug": ""}
+
+
+def test_a_restore_saves_each_cause_the_ordinary_way_so_the_search_index_follows(
+    publisher_client, huabei
+):
+    from django.db.models.signals import post_save
+
+    from kb.history import article_versions
+
+    data = open_form(publisher_client, change_url(huabei))
+    data[f"{cause_prefix(data, 2)}-title"] = "网络信号差"
+    save(publisher_client, change_url(huabei), data)
+    baseline = article_versions(huabei)[1]
+
+    saved = []
+
+    def record(sender, instance, raw, **kwargs):
+        saved.append((instance.title, raw))
+
+    post_save.connect(record, sender=Cause)
+    try:
+        restore_url = reverse("admin:kb_article_revision", args=[huabei.pk, baseline.pk])
+        publisher_client.post(restore_url, open_form(publisher_client, restore_url))
+    finally:
+        post_save.disconnect(record, sender=Cause)
+    # Signal handlers such as the search index's ignore raw saves; the last word is a normal one.
+    assert ("网络繁忙或不稳定", False) in saved
