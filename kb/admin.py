@@ -1,28 +1,209 @@
-from django.contrib import admin
+"""Staff editing. One article is edited in one place: its causes inline, each with its remedies
+nested inside, and the general advice below. Editors (group 编辑) write drafts; publishers
+(group 发布) also publish, schedule and change what is live. Every save is a version of the
+whole article (kb.history) that can be compared and restored; records edited since the last
+import are marked, since the importer will leave them alone."""
+
+import nested_admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from markdownx.models import MarkdownxField
+from markdownx.widgets import AdminMarkdownxWidget
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
+from . import history
 from .models import Article, Category, Cause, Remedy
+from .text import pinyin_slug
+
+PUBLISH_PERMISSION = "kb.publish_article"
 
 
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent", "slug", "position"]
-    list_filter = ["parent"]
-    search_fields = ["name", "slug", "description"]
-    prepopulated_fields = {"slug": ["name"]}
+class TextField(forms.CharField):
+    """Text as the importer writes it: browsers send textarea lines ending in CRLF, which would
+    make every untouched paragraph look edited (a false import conflict, a noisy diff)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-class CauseInline(admin.StackedInline):
-    model = Cause
+MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget, "form_class": TextField}}
+
+# Positions are at most this; values above are free for moving rows during a save.
+MAX_POSITION = 999
+PARKING_POSITION = 30000
+
+
+def suggest_slug(title, article_pk=None):
+    """A free pinyin slug for a title: 花呗额度降低的原因 -> huabei-edu-jiangdi-yuanyin."""
+    base = pinyin_slug(title, max_length=90) or "article"
+    return Article.objects.free_slug(base, exclude_pk=article_pk)
+
+
+def can_publish(user):
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def _article_of(obj):
+    """The article an inline's parent object belongs to (an Article, a Cause, or nothing)."""
+    if isinstance(obj, Article):
+        return obj
+    if isinstance(obj, Cause) and obj.article_id:
+        return obj.article
+    return None  # nothing saved yet: a new article or cause is a draft's
+
+
+def locked_for(user, article):
+    """Published (or scheduled) articles are changed only by those who may publish: an editor's
+    change would otherwise go live without a publisher seeing it."""
+    return (
+        article is not None
+        and article.pk is not None
+        and article.status == Article.Status.PUBLISHED
+        and not can_publish(user)
+    )
+
+
+class PositionedFormSet(nested_admin.formsets.NestedInlineFormSet):
+    """Rows ordered by ``position``: positions must differ on the page, and reordering saves
+    even though the database allows each position only once per article or cause."""
+
+    def clean(self):
+        # Before Django's own duplicate check, which names the field in English ("position").
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            position = form.cleaned_data.get("position")
+            if position is None:
+                continue
+            if not 1 <= position <= MAX_POSITION:
+                form.add_error(
+                    "position", _("序号应在 1 到 %(max)s 之间。") % {"max": MAX_POSITION}
+                )
+            elif position in seen:
+                form.add_error("position", _("序号 %(n)s 重复了。") % {"n": position})
+            seen.add(position)
+        if any(form.errors.get("position") for form in self.forms):
+            raise ValidationError(_("请为每一行填写不同的序号。"))
+        super().clean()
+
+    def save(self, commit=True):
+        if self._parent_deleted():
+            # The cascade removed these rows with their cause; nested_admin would otherwise
+            # save them again as new rows of a cause that no longer exists.
+            self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+            return []
+        if commit:
+            self._park_moved_rows()
+        return super().save(commit)
+
+    def _parent_deleted(self):
+        parent_form = getattr(self, "parent_form", None)  # set by nested_admin on nested sets
+        return parent_form is not None and getattr(parent_form, "cleaned_data", {}).get("DELETE")
+
+    def _park_moved_rows(self):
+        # Swapping 1 and 2 would hit the unique constraint half-way; rows that move or go are
+        # first set aside on free positions, then saved (or deleted) as the editor asked.
+        moving = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk
+            and ("position" in form.changed_data or self._should_delete_form(form))
+        ]
+        for offset, pk in enumerate(moving):
+            self.model.objects.filter(pk=pk).update(position=PARKING_POSITION + offset)
+
+
+class LockedInlineMixin:
+    """Inlines follow their article: read-only to editors once it is published."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not locked_for(
+            request.user, _article_of(obj)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not locked_for(
+            request.user, _article_of(obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not locked_for(
+            request.user, _article_of(obj)
+        )
+
+
+@admin.display(description=_("导入状态"))
+def import_state(record):
+    """Why a later import will or will not touch this record, in an editor's words."""
+    if record.pk is None:
+        return "-"
+    if not record.import_digest:
+        return _("工作人员创建，导入不会改动")
+    if record.edited_since_import:
+        return format_html('<strong class="kb-conflict">{}</strong>', _("导入后已修改，导入时保留"))
+    return _("与上次导入一致")
+
+
+# Long texts get the Markdown editor with its live preview; a remedy, a sentence or two, gets a
+# small box. Both normalise line endings (TextField).
+TEXT_WIDGETS = {
+    **MARKDOWN_EDITOR,
+    models.TextField: {
+        "form_class": TextField,
+        "widget": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+    },
+}
+
+
+class ContentInline(LockedInlineMixin):
+    """What the cause, remedy and advice rows share: ordered by position, marked when edited
+    since the last import, locked with their article."""
+
+    formset = PositionedFormSet
     extra = 0
-    fields = ["position", "title", "explanation"]
-    show_change_link = True
+    view_on_site = False  # a draft's anchors would 404; the article's 预览 shows the page
+    readonly_fields = ["import_state"]
+    formfield_overrides = TEXT_WIDGETS
+
+    @admin.display(description=_("导入状态"))
+    def import_state(self, obj):
+        return import_state(obj)
 
 
-class AdviceInline(admin.TabularInline):
+class RemedyInline(ContentInline, nested_admin.NestedTabularInline):
     model = Remedy
-    extra = 0
-    fields = ["position", "text"]
+    fk_name = "cause"
+    fields = ["position", "text", "import_state"]
+    verbose_name = _("怎么办")
+    verbose_name_plural = _("怎么办（解决办法）")
+
+
+class CauseInline(ContentInline, nested_admin.NestedStackedInline):
+    model = Cause
+    fields = [("position", "title"), "explanation", "import_state"]
+    inlines = [RemedyInline]
+
+
+class AdviceInline(ContentInline, nested_admin.NestedTabularInline):
+    """The remedies that belong to the whole article (cause left empty)."""
+
+    model = Remedy
+    fk_name = "article"
+    fields = ["position", "text", "import_state"]
     verbose_name = _("通用建议")
     verbose_name_plural = _("通用建议")
 
@@ -30,25 +211,463 @@ class AdviceInline(admin.TabularInline):
         return super().get_queryset(request).filter(cause=None)
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    title = _("复核")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("待复核")), ("ok", _("在复核周期内"))]
+
+    def queryset(self, request, queryset):
+        due = Article.objects.due_for_review().values("pk")
+        if self.value() == "due":
+            return queryset.filter(pk__in=due)
+        if self.value() == "ok":
+            return queryset.exclude(pk__in=due)
+        return queryset
+
+
+class ProductFilter(admin.SimpleListFilter):
+    """Articles of one product, whether filed under the product or one of its topics."""
+
+    title = _("产品")
+    parameter_name = "product"
+
+    def lookups(self, request, model_admin):
+        return [(str(p.pk), p.name) for p in Category.objects.filter(parent=None)]
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset
+        product = int(self.value())
+        return queryset.filter(Q(category_id=product) | Q(category__parent_id=product))
+
+
+class ImportStateFilter(admin.SimpleListFilter):
+    title = _("导入状态")
+    parameter_name = "import"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("edited", _("导入后有修改（冲突）")),
+            ("clean", _("与上次导入一致")),
+            ("staff", _("工作人员创建")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "staff":
+            return queryset.filter(import_digest="")
+        if self.value() in ("edited", "clean"):
+            # The digest is computed in Python; a help centre has hundreds of articles, not
+            # millions, so checking each is cheap enough for a filter staff use now and then.
+            imported = queryset.exclude(import_digest="").prefetch_related("causes", "remedies")
+            edited = [a.pk for a in imported if a.import_conflicts()]
+            if self.value() == "edited":
+                return queryset.filter(pk__in=edited)
+            return queryset.exclude(import_digest="").exclude(pk__in=edited)
+        return queryset
+
+
+class ArticleAdminForm(forms.ModelForm):
+    # The admin builds the fields (ArticleAdmin.fieldsets); this adds what they cannot know.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            # Django's own prefill drops Chinese characters; ours turns the title into pinyin
+            # (static/kb/admin-editor.js asks this URL), and an empty slug is filled on save.
+            slug = self.fields["slug"]
+            slug.required = False
+            slug.help_text = _("文章网址的一部分，用拼音；留空则按标题自动生成。")
+            slug.widget.attrs["data-suggest-url"] = reverse("admin:kb_article_slug")
+            if self.instance.pk:
+                slug.widget.attrs["data-article"] = self.instance.pk
+
+    def clean(self):
+        cleaned = super().clean()
+        if "slug" in self.fields and not cleaned.get("slug") and cleaned.get("title"):
+            cleaned["slug"] = suggest_slug(cleaned["title"], self.instance.pk)
+        scheduled = cleaned.get("published_at")
+        if (
+            cleaned.get("status") == Article.Status.DRAFT
+            and scheduled
+            and scheduled > timezone.now()
+        ):
+            self.add_error(
+                "published_at", _("定时发布需要把状态设为“已发布”；草稿不会在这个时间自动公开。")
+            )
+        return cleaned
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "category", "status", "updated_at"]
-    list_filter = ["status", "category"]
-    search_fields = ["title", "question", "summary", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
+class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
+    form = ArticleAdminForm
+
+    class Media:
+        css = {"all": ["kb/admin.css"]}
+        js = ["kb/admin-editor.js"]
+
+    list_display = [
+        "title",
+        "category",
+        "public_state",
+        "updated_at",
+        "review_state",
+        "import_conflict",
+    ]
+    list_filter = ["status", ReviewFilter, ImportStateFilter, ProductFilter, "category"]
+    list_select_related = ["category", "category__parent"]
+    search_fields = [
+        "title",
+        "slug",
+        "question",
+        "summary",
+        "causes__title",
+        "causes__explanation",
+        "remedies__text",
+    ]
     inlines = [CauseInline, AdviceInline]
-    readonly_fields = ["source_file", "source_line", "source_fingerprint", "imported_at"]
+    formfield_overrides = TEXT_WIDGETS
+    actions = ["publish", "unpublish", "mark_reviewed"]
+    change_form_template = "admin/kb/article/change_form.html"
+    history_latest_first = True
+    object_history_template = "admin/kb/article/object_history.html"
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "category", "summary"]}),
+        (
+            _("发布与复核"),
+            {
+                "fields": ["status", "published_at", "public_state", "reviewed_at", "updated_at"],
+                "description": _(
+                    "编辑可以修改草稿；发布、撤回、定时发布和修改已发布的文章需要“发布”权限。"
+                ),
+            },
+        ),
+        (
+            _("来源（导入）"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "import_summary",
+                    "question",
+                    "source_file",
+                    "source_line",
+                    "imported_at",
+                    "source_fingerprint",
+                    "source_raw",
+                ],
+            },
+        ),
+    ]
+    base_readonly_fields = [
+        "public_state",
+        "updated_at",
+        "import_summary",
+        "source_file",
+        "source_line",
+        "imported_at",
+        "source_fingerprint",
+        "source_raw",
+    ]
+
+    def get_queryset(self, request):
+        # The 导入冲突 column looks at each article's causes and remedies.
+        return super().get_queryset(request).prefetch_related("causes", "remedies")
+
+    def get_readonly_fields(self, request, obj=None):
+        if can_publish(request.user):
+            return self.base_readonly_fields
+        return [*self.base_readonly_fields, "status", "published_at"]
+
+    # Roles ---------------------------------------------------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not locked_for(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not locked_for(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    # Columns -------------------------------------------------------------------------------
+
+    @admin.display(description=_("对读者"), ordering="status")
+    def public_state(self, article):
+        if article.pk is None or article.status == Article.Status.DRAFT:
+            return _("草稿，读者看不到")
+        if article.is_scheduled:
+            when = timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M")
+            return _("定时发布：%(when)s") % {"when": when}
+        return _("已公开")
+
+    @admin.display(description=_("复核"), ordering="reviewed_at")
+    def review_state(self, article):
+        if article.reviewed_at is None:
+            return format_html('<span class="kb-due">{}</span>', _("从未复核"))
+        when = timezone.localtime(article.reviewed_at).strftime("%Y-%m-%d")
+        if article.is_due_for_review:
+            return format_html('<span class="kb-due">{}（{}）</span>', when, _("待复核"))
+        return when
+
+    @admin.display(description=_("导入冲突"))
+    def import_conflict(self, article):
+        conflicts = article.import_conflicts()
+        if not conflicts:
+            return "-"
+        return format_html(
+            '<strong class="kb-conflict">{}</strong>',
+            ngettext("%(n)d 处已修改", "%(n)d 处已修改", len(conflicts)) % {"n": len(conflicts)},
+        )
+
+    @admin.display(description=_("导入状态"))
+    def import_summary(self, article):
+        if article.pk is None:
+            return "-"
+        if not article.import_digest:
+            return _("工作人员创建的文章，导入不会改动它。")
+        conflicts = article.import_conflicts()
+        if not conflicts:
+            return _("与上次导入一致：来源文本变化时，下次导入会更新它。")
+        return format_html(
+            '<strong class="kb-conflict">{}</strong> {}',
+            _("导入后被修改："),
+            "、".join(_conflict_label(record) for record in conflicts)
+            + str(_("。下次导入会保留这些修改并报告冲突。")),
+        )
+
+    # Links ---------------------------------------------------------------------------------
+
+    def view_on_site(self, article):
+        """The public page when readers can see it, otherwise the staff preview."""
+        if article.is_public:
+            return article.get_absolute_url()
+        return reverse("admin:kb_article_preview", args=[article.pk])
+
+    def get_urls(self):
+        return [
+            path(
+                "slug/",
+                self.admin_site.admin_view(self.slug_view),
+                name="kb_article_slug",
+            ),
+            path(
+                "<int:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="kb_article_preview",
+            ),
+            path(
+                "<int:object_id>/history/<int:version_id>/changes/",
+                self.admin_site.admin_view(self.changes_view),
+                name="kb_article_changes",
+            ),
+            *super().get_urls(),
+        ]
+
+    # Views ---------------------------------------------------------------------------------
+
+    def slug_view(self, request):
+        """{"slug": ...} for the title being typed, so the slug box fills in as in English."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        pk = request.GET.get("article", "")
+        title = request.GET.get("title", "")[:200]
+        slug = suggest_slug(title, int(pk) if pk.isdigit() else None) if title.strip() else ""
+        return JsonResponse({"slug": slug})
+
+    def preview_view(self, request, object_id):
+        """The article exactly as its public page shows it, whatever its status."""
+        article = get_object_or_404(Article.objects.with_page_content(), pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        response = TemplateResponse(
+            request, "kb/article_detail.html", {"article": article, "preview": True}
+        )
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def changes_view(self, request, object_id, version_id):
+        """What one saved version changed, as a readable diff, with the ways back."""
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        version = get_object_or_404(
+            Version.objects.get_for_object(article).select_related("revision__user"),
+            pk=version_id,
+        )
+        before = history.previous_version(version)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": _("这次修改的内容"),
+            "version": version,
+            "previous": before,
+            "changes": history.changes_in(version),
+            "restore_url": self._revision_url(article, before) if before else None,
+            "this_url": self._revision_url(article, version),
+            "can_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/kb/article/version_changes.html", context)
+
+    def _revision_url(self, article, version):
+        return reverse("admin:kb_article_revision", args=[article.pk, version.pk])
+
+    def history_view(self, request, object_id, extra_context=None):
+        versions = []
+        article = self.get_object(request, object_id)
+        if article is not None:
+            versions = [
+                {
+                    "version": version,
+                    "changes_url": reverse(
+                        "admin:kb_article_changes", args=[article.pk, version.pk]
+                    ),
+                    "restore_url": self._revision_url(article, version),
+                }
+                for version in history.article_versions(article)
+            ]
+        return super().history_view(
+            request,
+            object_id,
+            {
+                "versions": versions,
+                "can_restore": article is not None and self.has_change_permission(request, article),
+                **(extra_context or {}),
+            },
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            article = self.get_object(request, object_id)
+            if article is not None and self.has_change_permission(request, article):
+                history.record_baseline(article, request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring writes the old rows back without their save() methods or normal signals;
+        # save_related then saves each of them once more, the ordinary way (see there).
+        request.kb_restoring = True
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        request.kb_restoring = True
+        return super().recover_view(request, version_id, extra_context)
+
+    def delete_model(self, request, article):
+        # The last state, whatever wrote it (an import, say), so "恢复已删除的文章" can bring
+        # the article back with its causes and remedies.
+        history.record_version(article, request.user, str(_("删除前的内容")))
+        super().delete_model(request, article)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            history.record_version(article, request.user, str(_("删除前的内容")))
+        super().delete_queryset(request, queryset)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["import_conflicts"] = [_conflict_label(r) for r in obj.import_conflicts()]
+            context["preview_url"] = reverse("admin:kb_article_preview", args=[obj.pk])
+            context["locked"] = locked_for(request.user, obj)
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
+
+    # Saving --------------------------------------------------------------------------------
+
+    def save_model(self, request, article, form, change):
+        if (
+            "status" in form.changed_data
+            and article.status == Article.Status.PUBLISHED
+            and article.published_at is None
+        ):
+            article.published_at = timezone.now()
+        super().save_model(request, article, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if getattr(request, "kb_restoring", False):
+            # After a restore, everything that follows an edit (the updated date, the search
+            # index through its signals) must follow the restored wording too.
+            article = form.instance
+            restored = [
+                *Cause.objects.filter(article=article),
+                *Remedy.objects.filter(article=article),
+            ]
+            for record in restored:  # fresh from the database, not the page's prefetched rows
+                record.save()
+
+    # Actions -------------------------------------------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        # VersionAdmin wraps the list (and so its actions) in one revision, which would merge
+        # an action's "before" and "after" versions; the actions record their own instead.
+        context = {"has_change_permission": self.has_change_permission(request)}
+        return super(VersionAdmin, self).changelist_view(
+            request, {**context, **(extra_context or {})}
+        )
+
+    @admin.action(description=_("发布所选文章"), permissions=["publish"])
+    def publish(self, request, queryset):
+        now = timezone.now()
+        for article in queryset.exclude(status=Article.Status.PUBLISHED):
+            article.status = Article.Status.PUBLISHED
+            article.published_at = article.published_at or now
+            history.save_with_version(article, request.user, str(_("发布")))
+            self.log_change(request, article, str(_("发布")))
+        self.message_user(request, _("所选文章已发布。"), messages.SUCCESS)
+
+    @admin.action(description=_("撤回为草稿"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            article.status = Article.Status.DRAFT
+            history.save_with_version(article, request.user, str(_("撤回为草稿")))
+            self.log_change(request, article, str(_("撤回为草稿")))
+        self.message_user(request, _("所选文章已撤回，读者看不到了。"), messages.SUCCESS)
+
+    @admin.action(description=_("标记为已复核（今天）"), permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        # Reviewing confirms the content without changing it: only reviewed_at is written, so
+        # 更新于 stays; it is still a version, so the history says who reviewed when.
+        now = timezone.now()
+        articles = list(queryset)
+        for article in articles:
+            article.reviewed_at = now
+            history.save_with_version(
+                article, request.user, str(_("标记为已复核")), update_fields=["reviewed_at"]
+            )
+            self.log_change(request, article, str(_("标记为已复核")))
+        self.message_user(
+            request,
+            _("已将 %(n)d 篇文章标记为今天复核。") % {"n": len(articles)},
+            messages.SUCCESS,
+        )
 
 
-class RemedyInline(admin.TabularInline):
-    model = Remedy
-    extra = 0
-    fields = ["position", "text"]
+def _conflict_label(record):
+    if isinstance(record, Article):
+        return str(_("文章本身"))
+    if isinstance(record, Cause):
+        return str(record)
+    if record.cause_id:
+        return str(
+            _("原因 %(c)s 的办法 %(n)s") % {"c": record.cause.position, "n": record.position}
+        )
+    return str(_("通用建议 %(n)s") % {"n": record.position})
 
 
-@admin.register(Cause)
-class CauseAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "article"]
-    list_filter = ["article__category"]
-    search_fields = ["title", "explanation", "article__title"]
-    inlines = [RemedyInline]
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "slug", "position", "article_count"]
+    list_filter = ["parent"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_total=Count("articles"))
+
+    @admin.display(description=_("文章数"), ordering="article_total")
+    def article_count(self, category):
+        return category.article_total

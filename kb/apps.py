@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class KbConfig(AppConfig):
     name = "kb"
     verbose_name = "帮助中心"
+    default = True
 
     def ready(self):
         from django.db.models.signals import post_migrate
@@ -16,3 +18,10 @@ class KbConfig(AppConfig):
         signals.connect()
         # An analyzer change (ANALYZER_VERSION) rebuilds the index at the next migrate.
         post_migrate.connect(ensure_current_index, sender=self)
+
+
+class HelpCentreAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin, with the help centre's site (kb.admin_site) as admin.site."""
+
+    default = False
+    default_site = "kb.admin_site.HelpCentreAdminSite"

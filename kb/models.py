@@ -1,8 +1,11 @@
 import hashlib
 import json
+from datetime import timedelta
 
+import reversion
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -97,7 +100,40 @@ class ArticleQuerySet(models.QuerySet):
             Q(published_at__isnull=True) | Q(published_at__lte=timezone.now())
         )
 
+    def with_page_content(self):
+        """Everything the article page shows, in a fixed number of queries: the public page and
+        the staff preview both use this, so a preview shows exactly what readers will see."""
+        return self.select_related("category", "category__parent").prefetch_related(
+            Prefetch(
+                "causes",
+                queryset=Cause.objects.prefetch_related(
+                    Prefetch("remedies", queryset=Remedy.objects.order_by("position"))
+                ),
+            ),
+            Prefetch(
+                "remedies",
+                queryset=Remedy.objects.filter(cause=None).order_by("position"),
+                to_attr="general_advice",
+            ),
+        )
 
+    def free_slug(self, base, exclude_pk=None):
+        """``base``, or ``base-2``, ``base-3``... whichever no other article uses yet."""
+        limit = Article._meta.get_field("slug").max_length
+        others = self.exclude(pk=exclude_pk) if exclude_pk else self
+        slug, n = base[:limit], 2
+        while others.filter(slug=slug).exists():
+            suffix = f"-{n}"
+            slug, n = base[: limit - len(suffix)] + suffix, n + 1
+        return slug
+
+    def due_for_review(self):
+        """Never reviewed, or reviewed longer ago than settings.KB_REVIEW_AFTER_DAYS."""
+        cutoff = timezone.now() - timedelta(days=settings.KB_REVIEW_AFTER_DAYS)
+        return self.filter(Q(reviewed_at__isnull=True) | Q(reviewed_at__lt=cutoff))
+
+
+@reversion.register(follow=["causes", "remedies"])
 class Article(ImportTracked):
     """One question of the help centre, answered by its causes and the general advice."""
 
@@ -170,6 +206,12 @@ class Article(ImportTracked):
         help_text=_("原始文本的 SHA-256。"),
     )
     imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True, editable=False)
+    reviewed_at = models.DateTimeField(
+        _("复核时间"),
+        null=True,
+        blank=True,
+        help_text=_("最近一次确认内容仍然准确的时间；超过复核周期的文章会出现在“待复核”列表。"),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -177,6 +219,8 @@ class Article(ImportTracked):
         verbose_name = _("文章")
         verbose_name_plural = _("文章")
         ordering = ["category__parent__position", "category__position", "title"]
+        # Editing and publishing are separate roles (groups 编辑 and 发布, see the migrations).
+        permissions = [("publish_article", _("可以发布、撤回或定时发布文章"))]
 
     def __str__(self):
         return self.title
@@ -195,6 +239,21 @@ class Article(ImportTracked):
         )
 
     @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and not self.is_public
+
+    @property
+    def is_due_for_review(self):
+        cutoff = timezone.now() - timedelta(days=settings.KB_REVIEW_AFTER_DAYS)
+        return self.reviewed_at is None or self.reviewed_at < cutoff
+
+    def import_conflicts(self):
+        """The parts of this article staff changed since the importer last wrote them: a later
+        import reports them as conflicts and leaves them as they are."""
+        records = [self, *self.causes.all(), *self.remedies.all()]
+        return [record for record in records if record.edited_since_import]
+
+    @property
     def advice(self):
         """General advice: the remedies that belong to the article rather than to one cause."""
         return self.remedies.filter(cause__isnull=True)
@@ -205,6 +264,7 @@ class Article(ImportTracked):
         Article.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
 
 
+@reversion.register()
 class Cause(ImportTracked):
     """A numbered cause of an article's problem, with its explanation and remedies."""
 
@@ -248,6 +308,7 @@ class Cause(ImportTracked):
         return f"cause-{self.position}"
 
 
+@reversion.register()
 class Remedy(ImportTracked):
     """An actionable piece of advice: for one cause (怎么办), or for the whole article when it
     has no cause (the general advice)."""

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from .cache import cache_public_page
 from .forms import SearchForm
-from .models import Article, Category, Cause, Remedy
+from .models import Article, Category
 from .search.did_you_mean import did_you_mean
 from .search.engine import search
 
@@ -41,20 +41,7 @@ def category_detail(request, slug):
 
 @cache_public_page
 def article_detail(request, slug):
-    queryset = _published_articles().prefetch_related(
-        Prefetch(
-            "causes",
-            queryset=Cause.objects.prefetch_related(
-                Prefetch("remedies", queryset=Remedy.objects.order_by("position"))
-            ),
-        ),
-        Prefetch(
-            "remedies",
-            queryset=Remedy.objects.filter(cause=None).order_by("position"),
-            to_attr="general_advice",
-        ),
-    )
-    article = get_object_or_404(queryset, slug=slug)
+    article = get_object_or_404(Article.objects.published().with_page_content(), slug=slug)
     return render(request, "kb/article_detail.html", {"article": article})
 
 

@@ -58,7 +58,10 @@ def test_admin_and_public_pages_have_no_inline_script_the_policy_would_block(res
                 tag,
             )
         assert not re.search(r"\son[a-z]+=", page), name
-        assert "javascript:" not in page, name
+        # django-nested-admin marks its inline add/remove links href="javascript:void(0)" or
+        # "javascript://": inert placeholders whose clicks its static script handles
+        # (preventDefault), so the policy never sees a navigation to them. Nothing else may.
+        assert not re.search(r'javascript:(?!void\(0\)"|//")', page), name
 
 
 def test_the_markdown_editor_loads_its_script_and_previews(admin_client, responses):

@@ -2,6 +2,7 @@
 environment (see DESIGN.md, section 1); dev.py, prod.py and test.py adjust the rest."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -26,7 +27,8 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with the help centre's admin site (reports, Chinese titles)
+    "kb.apps.HelpCentreAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -36,6 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "markdownx",
     "csp",
+    "nested_admin",
+    "reversion",
+    "axes",
     "kb",
 ]
 
@@ -53,7 +58,23 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out login before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login protection (README, "Admin"): 5 failed attempts for one username from one IP address
+# lock that pair out for an hour; a successful login resets the count.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 
 ROOT_URLCONF = "config.urls"
 
@@ -128,6 +149,15 @@ WHITENOISE_MAX_AGE = 3600
 
 # Markdown: one renderer (kb.markdown) for the editor preview and the public pages.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "kb.markdown.render_markdown"
+# Editor image uploads (kb/editor.py checks the bytes, not just the declared type): raster
+# images only, never SVG (it can carry scripts), at most 2 MB, stored under MEDIA_ROOT.
+MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"]
+MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
+MARKDOWNX_MEDIA_PATH = "markdownx/"
+MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
+
+# An article is due for review when nobody confirmed it this many days (admin: 待复核).
+KB_REVIEW_AFTER_DAYS = int(os.environ.get("KB_REVIEW_AFTER_DAYS", "180"))
 
 # Where the importer reads the source texts when no path is given.
 KB_CONTENT_DIR = BASE_DIR / "content"

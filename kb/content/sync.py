@@ -169,14 +169,6 @@ def _create(model, values, counts):
     return record
 
 
-def _unique_slug(base):
-    slug, n = base[:100], 2
-    while Article.objects.filter(slug=slug).exists():
-        suffix = f"-{n}"
-        slug, n = base[: 100 - len(suffix)] + suffix, n + 1
-    return slug
-
-
 def _sync_article(parsed, category, report):
     provenance = dict(
         source_file=parsed.source_file,
@@ -195,7 +187,7 @@ def _sync_article(parsed, category, report):
             dict(
                 values,
                 source_key=parsed.source_key,
-                slug=_unique_slug(parsed.source_key),
+                slug=Article.objects.free_slug(parsed.source_key),
                 status=Article.Status.PUBLISHED,
                 imported_at=timezone.now(),
                 **provenance,

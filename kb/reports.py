@@ -1,0 +1,172 @@
+"""Read-only reports for staff (admin: 报表): what readers search for, what they do not find,
+and which articles are due for review.
+
+Each report is a function from a period to a table, registered with ``@report(...)``; the admin
+site (kb.admin_site) lists and renders whatever is registered, so a new report is one function
+here and nothing else.
+
+Hook for reader feedback: when the Feedback model lands, add a ``feedback_by_article`` report
+below (helpful / not helpful per article and per cause over the period, worst first, each row
+linking to the article's admin page), registered like the others with the permission
+``kb.view_feedback``.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.db.models import Avg, Count, F, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, SearchLog
+
+PERIODS = {7: _("最近 7 天"), 30: _("最近 30 天"), 90: _("最近 90 天"), 365: _("最近一年")}
+DEFAULT_PERIOD = 30
+ROW_LIMIT = 100
+
+
+@dataclass
+class Cell:
+    text: str
+    url: str = ""
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[Cell]]
+    summary: str = ""
+    empty: str = _("这段时间没有记录。")
+
+
+@dataclass
+class Report:
+    slug: str
+    title: str
+    description: str
+    permission: str
+    build: object  # (days) -> Table
+    uses_period: bool = True
+
+
+REPORTS = {}
+
+
+def report(slug, title, description, permission, uses_period=True):
+    def register(build):
+        REPORTS[slug] = Report(slug, title, description, permission, build, uses_period)
+        return build
+
+    return register
+
+
+def visible_reports(user):
+    return [r for r in REPORTS.values() if user.has_perm(r.permission)]
+
+
+def _since(days):
+    return timezone.now() - timedelta(days=days)
+
+
+def _article_search_url(query):
+    """The article list searched for the query: where an editor checks what exists."""
+    return f"{reverse('admin:kb_article_changelist')}?{urlencode({'q': query})}"
+
+
+@report(
+    "top-searches",
+    _("热门搜索"),
+    _("读者搜索最多的词，以及其中没有结果的比例。"),
+    "kb.view_searchlog",
+)
+def top_searches(days):
+    logs = SearchLog.objects.filter(created_at__gte=_since(days))
+    total = logs.count()
+    zero = logs.filter(result_count=0).count()
+    rows = (
+        logs.values("query")
+        .annotate(
+            searches=Count("id"),
+            zero=Count("id", filter=Q(result_count=0)),
+            results=Avg("result_count"),
+            last=Max("created_at"),
+        )
+        .order_by("-searches", "query")[:ROW_LIMIT]
+    )
+    return Table(
+        columns=[_("查询"), _("次数"), _("无结果次数"), _("平均结果数"), _("最近一次")],
+        rows=[
+            [
+                Cell(row["query"], _article_search_url(row["query"])),
+                Cell(str(row["searches"])),
+                Cell(str(row["zero"])),
+                Cell(f"{row['results']:.1f}"),
+                Cell(_local(row["last"])),
+            ]
+            for row in rows
+        ],
+        summary=_("共 %(total)s 次搜索，其中 %(zero)s 次没有结果。")
+        % {"total": total, "zero": zero},
+    )
+
+
+@report(
+    "zero-results",
+    _("无结果搜索"),
+    _("读者搜了却什么也没找到的词：内容缺口，或需要添加的同义词。"),
+    "kb.view_searchlog",
+)
+def zero_result_searches(days):
+    rows = (
+        SearchLog.objects.filter(created_at__gte=_since(days), result_count=0)
+        .values("query")
+        .annotate(searches=Count("id"), last=Max("created_at"))
+        .order_by("-searches", "query")[:ROW_LIMIT]
+    )
+    return Table(
+        columns=[_("查询"), _("次数"), _("最近一次")],
+        rows=[
+            [
+                Cell(row["query"], _article_search_url(row["query"])),
+                Cell(str(row["searches"])),
+                Cell(_local(row["last"])),
+            ]
+            for row in rows
+        ],
+        empty=_("这段时间每次搜索都有结果。"),
+    )
+
+
+@report(
+    "due-for-review",
+    _("待复核文章"),
+    _("从未复核或超过复核周期的文章，最久没复核的在前。"),
+    "kb.view_article",
+    uses_period=False,
+)
+def due_for_review(days=None):
+    articles = (
+        Article.objects.due_for_review()
+        .select_related("category", "category__parent")
+        .order_by(F("reviewed_at").asc(nulls_first=True), "updated_at")
+    )
+    return Table(
+        columns=[_("文章"), _("分类"), _("状态"), _("上次复核"), _("更新于")],
+        rows=[
+            [
+                Cell(article.title, reverse("admin:kb_article_change", args=[article.pk])),
+                Cell(str(article.category)),
+                Cell(str(article.get_status_display())),
+                Cell(_local(article.reviewed_at) or str(_("从未"))),
+                Cell(_local(article.updated_at)),
+            ]
+            for article in articles
+        ],
+        empty=_("所有文章都在复核周期内。"),
+    )
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""

@@ -1,0 +1,74 @@
+"""The read-only staff reports: what readers search for, what they do not find, what is due."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kb.models import SearchLog
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def searches(db):
+    def log(query, results, days_ago=0):
+        entry = SearchLog.objects.create(query=query, result_count=results)
+        SearchLog.objects.filter(pk=entry.pk).update(
+            created_at=timezone.now() - timedelta(days=days_ago)
+        )
+
+    for _ in range(3):
+        log("花呗还款失败", 4)
+    log("花呗还款失败", 0)
+    log("白条逾期", 0)
+    log("白条逾期", 0)
+    log("借呗提额", 0, days_ago=60)
+    log("分期乐", 2)
+
+
+def test_top_searches_count_each_query_with_its_zero_result_share(editor_client, searches):
+    response = editor_client.get(reverse("admin:report", args=["top-searches"]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "共 7 次搜索，其中 3 次没有结果。" in page
+    assert page.index("花呗还款失败") < page.index("白条逾期") < page.index("分期乐")
+    assert "<td>4</td><td>1</td><td>3.0</td>" in page.replace("\n", "")
+    assert "借呗提额" not in page  # older than the default 30 days
+
+
+def test_zero_result_searches_list_content_gaps_for_the_chosen_period(editor_client, searches):
+    url = reverse("admin:report", args=["zero-results"])
+    page = editor_client.get(url).content.decode()
+    assert "白条逾期" in page and "分期乐" not in page and "借呗提额" not in page
+    assert "?q=%E7%99%BD%E6%9D%A1%E9%80%BE%E6%9C%9F" in page  # links to the article search
+    assert "借呗提额" in editor_client.get(url, {"days": "90"}).content.decode()
+
+
+def test_a_bad_period_is_a_form_error_not_a_crash(editor_client, searches):
+    response = editor_client.get(reverse("admin:report", args=["zero-results"]), {"days": "x"})
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+
+
+def test_articles_due_for_review_are_reported(editor_client, huabei):
+    page = editor_client.get(reverse("admin:report", args=["due-for-review"])).content.decode()
+    assert huabei.title in page and "从未" in page
+    huabei.reviewed_at = timezone.now()
+    huabei.save()
+    page = editor_client.get(reverse("admin:report", args=["due-for-review"])).content.decode()
+    assert huabei.title not in page
+
+
+def test_reports_are_listed_on_the_admin_home_for_staff_who_may_read_them(
+    editor_client, django_user_model, client
+):
+    home = editor_client.get(reverse("admin:index")).content.decode()
+    assert "报表" in home and reverse("admin:report", args=["zero-results"]) in home
+
+    bare = django_user_model.objects.create_user("bare", password="x-y-z-123", is_staff=True)
+    client.force_login(bare)
+    assert client.get(reverse("admin:report", args=["top-searches"])).status_code == 403
+    assert client.get(reverse("admin:reports")).status_code == 403
+    assert client.get("/admin/reports/no-such-report/").status_code == 404
