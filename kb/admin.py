@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, Category, Cause, Remedy
+from .models import Article, ArticleHits, Category, Cause, Feedback, Remedy
 
 
 @admin.register(Category)
@@ -15,7 +15,7 @@ class CategoryAdmin(admin.ModelAdmin):
 class CauseInline(admin.StackedInline):
     model = Cause
     extra = 0
-    fields = ["position", "title", "explanation"]
+    fields = ["position", "title", "explanation", "question"]
     show_change_link = True
 
 
@@ -52,3 +52,17 @@ class CauseAdmin(admin.ModelAdmin):
     list_filter = ["article__category"]
     search_fields = ["title", "explanation", "article__title"]
     inlines = [RemedyInline]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "article", "cause", "helpful", "comment", "created_at"]
+    list_filter = ["helpful", "created_at"]
+    search_fields = ["comment", "article__title"]
+    readonly_fields = ["article", "cause", "helpful", "comment", "created_at"]
+
+
+@admin.register(ArticleHits)
+class ArticleHitsAdmin(admin.ModelAdmin):
+    list_display = ["article", "day", "views", "search_clicks"]
+    list_filter = ["day"]
