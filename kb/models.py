@@ -452,8 +452,9 @@ class ArticleHits(models.Model):
 
 class FeedbackQuerySet(models.QuerySet):
     def summary(self):
-        """One row per article and cause (``cause_id`` None: the article itself) with the
-        counts of 有帮助 / 没帮助 votes and of comments, most votes first. For staff reports."""
+        """One row per article and cause (``cause_id`` None: the article itself) with
+        ``helpful_votes``, ``unhelpful_votes``, ``comments`` and ``votes`` counts, most votes
+        first. For staff reports; filter first to narrow (``Feedback.objects.filter(...)``)."""
         return (
             self.values(
                 "article_id",
@@ -464,12 +465,12 @@ class FeedbackQuerySet(models.QuerySet):
                 "cause__title",
             )
             .annotate(
-                helpful=Count("pk", filter=Q(helpful=True)),
-                not_helpful=Count("pk", filter=Q(helpful=False)),
+                helpful_votes=Count("pk", filter=Q(helpful=True)),
+                unhelpful_votes=Count("pk", filter=Q(helpful=False)),
                 comments=Count("pk", filter=~Q(comment="")),
-                total=Count("pk"),
+                votes=Count("pk"),
             )
-            .order_by("-total", "article__title", "cause__position")
+            .order_by("-votes", "article__title", "cause__position")
         )
 
 
