@@ -24,3 +24,21 @@ def huabei(imported):
 @pytest.fixture
 def fenqile(imported):
     return Article.objects.get(title__contains="分期乐")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (the feedback rate limit counts in it)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def simplified_chinese():
+    """URLs reverse to the simplified variant unless a test asks otherwise (a request to
+    /zh-hant/ leaves zh-hant active in the test's thread)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
