@@ -1,0 +1,81 @@
+"""What an anxious reader on a phone does, in a real browser."""
+
+import re
+
+from playwright.sync_api import expect
+
+from kb.models import Feedback
+
+
+def test_reader_walks_the_troubleshooter_to_a_remedy_and_back(site, page, huabei):
+    page.goto(site + huabei.get_absolute_url())
+    page.get_by_role("link", name=re.compile("开始自助排查")).click()
+    expect(page.get_by_role("heading", level=2)).to_have_text("你的情况是「没有待还款金额」吗？")
+    page.get_by_role("link", name="不是").click()
+    expect(page).to_have_url(re.compile(r"/troubleshoot/2/$"))
+    page.get_by_role("link", name="是的").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("可能的原因：网络繁忙或不稳定")
+    expect(page.get_by_text("确保网络畅通即可")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_role("heading", level=2)).to_have_text("你的情况是「网络繁忙或不稳定」吗？")
+
+
+def test_reader_votes_in_place_with_javascript(site, page, huabei):
+    page.goto(site + huabei.get_absolute_url())
+    article_vote = page.locator("#feedback")
+    article_vote.get_by_role("button", name="有帮助").click()
+    expect(article_vote.get_by_role("status")).to_have_text("谢谢你的反馈！")
+    expect(page).to_have_url(site + huabei.get_absolute_url())
+    vote = Feedback.objects.get()
+    assert vote.cause is None and vote.helpful
+
+
+def test_reader_votes_and_comments_without_javascript(site, page_without_javascript, huabei):
+    page = page_without_javascript
+    page.goto(site + huabei.get_absolute_url())
+    page.locator("#cause-3").get_by_role("button", name="没解决").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("谢谢你的反馈！")
+    page.get_by_label(re.compile("哪里没有帮到你")).fill("余额够了还是扣款失败")
+    page.get_by_role("button", name="提交").click()
+    expect(page.get_by_text("已收到你的补充说明")).to_be_visible()
+    vote = Feedback.objects.get()
+    assert vote.cause.position == 3 and not vote.helpful and vote.comment == "余额够了还是扣款失败"
+
+
+def test_reader_copies_the_link_to_a_cause(site, browser, huabei):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(site + huabei.get_absolute_url())
+    page.locator("#cause-2").get_by_role("link", name=re.compile("复制本条链接")).click()
+    expect(page.locator("#cause-2").get_by_role("status")).to_have_text("已复制本条链接")
+    assert page.evaluate("navigator.clipboard.readText()") == (
+        f"{site}{huabei.get_absolute_url()}#cause-2"
+    )
+    context.close()
+
+
+def test_reader_switches_to_traditional_and_searches_there(site, page, huabei):
+    page.goto(site + "/")
+    page.get_by_role("link", name="繁體").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
+    expect(page.get_by_role("heading", level=1)).to_have_text("遇到什麼問題？")
+    page.get_by_role("link", name="花唄分期後無法還款的原因").first.click()
+    expect(page).to_have_url(f"{site}/zh-hant{huabei.get_absolute_url()}")
+    page.get_by_role("searchbox").fill("還款失敗")
+    page.get_by_role("searchbox").press("Enter")
+    expect(page).to_have_url(re.compile(r"/zh-hant/search/\?q="))
+    page.goto(f"{site}/zh-hant/")
+    page.get_by_role("link", name="简体").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+
+
+def test_keyboard_reader_skips_to_the_main_content(site, page, huabei):
+    page.goto(site + huabei.get_absolute_url())
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="跳到正文")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="首页")).to_be_focused()
