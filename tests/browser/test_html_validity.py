@@ -17,8 +17,9 @@ def rendered_pages(client, imported, tmp_path):
         target = tmp_path / f"{name.replace(' ', '-')}.html"
         target.write_bytes(client.get(path).content)
         files.append(target)
-    client.post(f"{PAGES['article']}feedback/", {"helpful": "no"})
-    return files
+    refused = tmp_path / "feedback-refused.html"
+    refused.write_bytes(client.post(f"{PAGES['article']}feedback/", {"helpful": "?"}).content)
+    return [*files, refused]
 
 
 def test_pages_are_valid_html(rendered_pages):
