@@ -10,6 +10,7 @@ rendered HTML (and the Atom feed) of a ``zh-hant`` response with OpenCC.
 import re
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.urls import translate_url
 from django.utils import translation
 
@@ -81,4 +82,25 @@ class TraditionalScriptMiddleware:
             )
             if response.has_header("Content-Length"):
                 response["Content-Length"] = str(len(response.content))
+        return response
+
+
+class ScriptVariantLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, without ``Vary: Accept-Language`` on the public pages: their
+    script comes from the URL alone (no prefix: simplified), so a cache keyed on the URL is
+    right and need not keep one copy per browser language."""
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.app_name == "kb" and response.has_header("Vary"):
+            vary = [
+                header.strip()
+                for header in response["Vary"].split(",")
+                if header.strip().lower() != "accept-language"
+            ]
+            if vary:
+                response["Vary"] = ", ".join(vary)
+            else:
+                del response["Vary"]
         return response

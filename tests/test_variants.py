@@ -63,3 +63,11 @@ def test_simplified_pages_stay_simplified_and_the_api_is_not_converted(client, h
         "朋友欠分期乐，催收人员打电话给用户的原因",
     }
     assert client.get(f"{HANT}/api/articles").status_code == 404
+
+
+def test_the_url_alone_decides_the_script(client, huabei):
+    url = huabei.get_absolute_url()
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-TW")
+    assert '<html lang="zh-Hans">' in response.content.decode()
+    assert "Accept-Language" not in response.get("Vary", "")
+    assert "Accept-Language" not in client.get(f"{HANT}{url}").get("Vary", "")

@@ -42,7 +42,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "kb.variants.ScriptVariantLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "kb.variants.TraditionalScriptMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
