@@ -104,3 +104,16 @@ def test_article_offers_related_articles_and_a_copy_link_per_cause(client, huabe
     assert fenqile.get_absolute_url() in related
     for n in range(1, 5):
         assert f'<a class="copy-link" href="#cause-{n}"' in page
+
+
+def test_pages_are_ready_for_a_strict_content_security_policy(client, huabei):
+    """No inline scripts (JSON-LD data blocks aside), event handlers or style attributes."""
+    import re
+
+    url = huabei.get_absolute_url()
+    for path in ["/", url, f"{url}troubleshoot/", f"{url}troubleshoot/1/yes/", f"/zh-hant{url}"]:
+        page = client.get(path).content.decode()
+        scripts = re.findall(r"<script([^>]*)>", page)
+        assert all("src=" in attrs or 'type="application/ld+json"' in attrs for attrs in scripts)
+        assert not re.search(r"\son[a-z]+=", page) and " style=" not in page
+        assert "https://" not in "".join(re.findall(r'(?:src|href)="([^"]+\.(?:css|js))"', page))
