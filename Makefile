@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
-.PHONY: run test setup db lint lock clean
+.PHONY: run test setup db lint lock lighthouse clean
 
 # Reuse .venv when present; reinstall only when the lock file changes.
 $(STAMP): requirements-dev.lock
@@ -13,7 +14,13 @@ $(STAMP): requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	@touch $@
 
-setup: $(STAMP)
+# The browser tests' npm tools (axe-core, vnu-jar), exactly as locked. --ignore-scripts: vnu-jar's
+# install script would fetch a Java runtime; the machine's java is used instead.
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+setup: $(STAMP) $(NODE_STAMP)
 
 db: setup
 	@mkdir -p var
@@ -38,5 +45,9 @@ lock: setup
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
+# Lighthouse scores (mobile) of the home and article pages; not part of CI.
+lighthouse: db
+	scripts/lighthouse.sh
+
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules

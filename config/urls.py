@@ -1,8 +1,12 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from kb.api import api
 from kb.editor import serve_upload
+from kb.seo import SITEMAPS
+from kb.views import robots_txt
 
 # A database outage gets the branded 503 page, any other failure the 500 page (kb.errors).
 handler500 = "kb.errors.server_error"
@@ -12,5 +16,9 @@ urlpatterns = [
     path("markdownx/", include("kb.editor")),
     path("api/", api.urls),
     re_path(r"^media/(?P<path>.*)$", serve_upload, name="media"),
-    path("", include("kb.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
 ]
+
+# The public pages, in simplified Chinese at / and in traditional at /zh-hant/ (kb.variants).
+urlpatterns += i18n_patterns(path("", include("kb.urls")), prefix_default_language=False)

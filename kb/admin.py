@@ -24,7 +24,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import history
-from .models import Article, Category, Cause, Remedy
+from .models import Article, ArticleHits, Category, Cause, Feedback, Remedy
 from .text import pinyin_slug
 
 PUBLISH_PERMISSION = "kb.publish_article"
@@ -194,7 +194,7 @@ class RemedyInline(ContentInline, nested_admin.NestedTabularInline):
 
 class CauseInline(ContentInline, nested_admin.NestedStackedInline):
     model = Cause
-    fields = [("position", "title"), "explanation", "import_state"]
+    fields = [("position", "title"), "explanation", "question", "import_state"]
     inlines = [RemedyInline]
 
 
@@ -480,8 +480,10 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
         article = get_object_or_404(Article.objects.with_page_content(), pk=object_id)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
+        from .views import article_page_context
+
         response = TemplateResponse(
-            request, "kb/article_detail.html", {"article": article, "preview": True}
+            request, "kb/article_detail.html", {**article_page_context(article), "preview": True}
         )
         response["X-Robots-Tag"] = "noindex"
         return response
@@ -671,3 +673,17 @@ class CategoryAdmin(admin.ModelAdmin):
     @admin.display(description=_("文章数"), ordering="article_total")
     def article_count(self, category):
         return category.article_total
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "article", "cause", "helpful", "comment", "created_at"]
+    list_filter = ["helpful", "created_at"]
+    search_fields = ["comment", "article__title"]
+    readonly_fields = ["article", "cause", "helpful", "comment", "created_at"]
+
+
+@admin.register(ArticleHits)
+class ArticleHitsAdmin(admin.ModelAdmin):
+    list_display = ["article", "day", "views", "search_clicks"]
+    list_filter = ["day"]

@@ -135,9 +135,12 @@ def _seconds_to_next_publication():
     return max(1, int((upcoming - timezone.now()).total_seconds()) + 1)
 
 
-def cache_public_page(view):
+def cache_public_page(view=None, *, timeout=None):
     """Cache a public page view (see the module docstring). Use on every page view whose
-    output depends only on the URL, the variant and the content."""
+    output depends only on the URL, the variant and the content; ``timeout`` (seconds) bounds
+    pages that also show something else that changes, such as reading counts."""
+    if view is None:
+        return lambda view: cache_public_page(view, timeout=timeout)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -165,11 +168,11 @@ def cache_public_page(view):
                 "etag": _etag(response.content),
                 "last_modified": int(version) / 1_000_000,
             }
-            timeout = settings.KB_PAGE_CACHE_SECONDS
+            seconds = min(timeout or settings.KB_PAGE_CACHE_SECONDS, settings.KB_PAGE_CACHE_SECONDS)
             until_publication = _seconds_to_next_publication()
             if until_publication is not None:
-                timeout = min(timeout, until_publication)
-            cache.set(key, entry, timeout)
+                seconds = min(seconds, until_publication)
+            cache.set(key, entry, seconds)
             response[CACHE_STATUS_HEADER] = "miss"
 
         _public_headers(response, entry["etag"], entry["last_modified"])

@@ -5,7 +5,7 @@ from datetime import timedelta
 import reversion
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +93,12 @@ class Category(models.Model):
         return [self.parent, self] if self.parent_id else [self]
 
 
+# Hot questions: the window they are counted over, and how much more a search click (a reader
+# who chose this answer among others) weighs than a plain view.
+HOT_DAYS = 30
+SEARCH_CLICK_WEIGHT = 3
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, and not scheduled for later."""
@@ -115,6 +121,18 @@ class ArticleQuerySet(models.QuerySet):
                 queryset=Remedy.objects.filter(cause=None).order_by("position"),
                 to_attr="general_advice",
             ),
+        )
+
+    def hot(self, days=HOT_DAYS):
+        """Most read first: views plus (weighted) search clicks in the last ``days`` days.
+        Articles nobody opened in that window are left out."""
+        since = timezone.localdate() - timedelta(days=days)
+        recent = Q(hits__day__gte=since)
+        score = Sum("hits__views", filter=recent) + SEARCH_CLICK_WEIGHT * Sum(
+            "hits__search_clicks", filter=recent
+        )
+        return (
+            self.annotate(hot_score=score).filter(hot_score__gt=0).order_by("-hot_score", "title")
         )
 
     def free_slug(self, base, exclude_pk=None):
@@ -258,6 +276,22 @@ class Article(ImportTracked):
         """General advice: the remedies that belong to the article rather than to one cause."""
         return self.remedies.filter(cause__isnull=True)
 
+    def related(self, limit=4):
+        """Other published articles, nearest first: same topic, then same product, then the rest."""
+        category = self.category
+        product_id = category.parent_id or category.pk
+        nearness = models.Case(
+            models.When(category_id=category.pk, then=0),
+            models.When(Q(category__parent_id=product_id) | Q(category_id=product_id), then=1),
+            default=2,
+        )
+        return (
+            Article.objects.published()
+            .exclude(pk=self.pk)
+            .annotate(nearness=nearness)
+            .order_by("nearness", "title")[:limit]
+        )
+
     def touch(self):
         """Mark the article as updated now (its causes and remedies changed)."""
         self.updated_at = timezone.now()
@@ -281,6 +315,14 @@ class Cause(ImportTracked):
         _("说明"),
         blank=True,
         help_text=_("为什么会这样，支持 Markdown。解决办法请写在“怎么办”中。"),
+    )
+    question = models.CharField(
+        _("排查问题"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "自助排查中问读者的是非题，例如：还款时网络是否不稳定？留空则根据标题自动生成。"
+        ),
     )
 
     class Meta:
@@ -306,6 +348,11 @@ class Cause(ImportTracked):
     @property
     def anchor(self):
         return f"cause-{self.position}"
+
+    @property
+    def troubleshoot_question(self):
+        """The yes/no question of the troubleshooter: the editor's, or one made from the title."""
+        return self.question or f"你的情况是「{self.title}」吗？"
 
 
 @reversion.register()
@@ -463,6 +510,130 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ArticleHitsQuerySet(models.QuerySet):
+    def record(self, article, *, views=0, search_clicks=0):
+        """Count a view or a search click for today: one cheap UPDATE, an INSERT once a day."""
+        day = timezone.localdate()
+        counted = self.filter(article=article, day=day).update(
+            views=F("views") + views, search_clicks=F("search_clicks") + search_clicks
+        )
+        if not counted:
+            _, created = self.get_or_create(
+                article=article,
+                day=day,
+                defaults={"views": views, "search_clicks": search_clicks},
+            )
+            if not created:  # another request created today's row in between
+                self.record(article, views=views, search_clicks=search_clicks)
+
+    def record_view(self, article):
+        self.record(article, views=1)
+
+    def record_search_click(self, article):
+        """For the search: a reader chose this article (or one of its causes) in the results."""
+        self.record(article, search_clicks=1)
+
+
+class ArticleHits(models.Model):
+    """How often an article was read and chosen from search results, per day: feeds the hot
+    questions. Counts only; nothing about the reader."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="hits"
+    )
+    day = models.DateField(_("日期"))
+    views = models.PositiveIntegerField(_("阅读次数"), default=0)
+    search_clicks = models.PositiveIntegerField(_("搜索点击次数"), default=0)
+
+    objects = ArticleHitsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("阅读统计")
+        verbose_name_plural = _("阅读统计")
+        ordering = ["-day", "article"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="kb_articlehits_unique_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} {self.day}：{self.views} / {self.search_clicks}"
+
+
+class FeedbackQuerySet(models.QuerySet):
+    def summary(self):
+        """One row per article and cause (``cause_id`` None: the article itself) with
+        ``helpful_votes``, ``unhelpful_votes``, ``comments`` and ``votes`` counts, most votes
+        first. For staff reports; filter first to narrow (``Feedback.objects.filter(...)``)."""
+        return (
+            self.values(
+                "article_id",
+                "article__title",
+                "article__slug",
+                "cause_id",
+                "cause__position",
+                "cause__title",
+            )
+            .annotate(
+                helpful_votes=Count("pk", filter=Q(helpful=True)),
+                unhelpful_votes=Count("pk", filter=Q(helpful=False)),
+                comments=Count("pk", filter=~Q(comment="")),
+                votes=Count("pk"),
+            )
+            .order_by("-votes", "article__title", "cause__position")
+        )
+
+
+class Feedback(models.Model):
+    """One reader's vote on an article (这篇文章有帮助吗？) or on a cause's remedies (这个办法解决了吗？).
+
+    Anonymous: ``visitor`` is a keyed hash of a random id kept in the reader's signed cookie,
+    never an IP address. One vote per visitor and item; voting again changes the vote.
+    """
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    cause = models.ForeignKey(
+        Cause,
+        verbose_name=_("原因"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        help_text=_("留空表示对整篇文章的评价。"),
+    )
+    helpful = models.BooleanField(_("有帮助"))
+    comment = models.CharField(_("补充说明"), max_length=200, blank=True)
+    visitor = models.CharField(
+        _("匿名访客"), max_length=64, editable=False, help_text=_("访客匿名标识的散列值。")
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = FeedbackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("读者反馈")
+        verbose_name_plural = _("读者反馈")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "visitor"],
+                condition=Q(cause__isnull=True),
+                name="kb_feedback_one_vote_per_article",
+            ),
+            models.UniqueConstraint(
+                fields=["cause", "visitor"],
+                condition=Q(cause__isnull=False),
+                name="kb_feedback_one_vote_per_cause",
+            ),
+        ]
+
+    def __str__(self):
+        target = self.cause or self.article
+        return f"{target}：{'有帮助' if self.helpful else '没帮助'}"
 
 
 class SearchIndexState(models.Model):

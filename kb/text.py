@@ -74,6 +74,12 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _s2twp():
+    return opencc.OpenCC("s2twp")
+
+
+# An OpenCC converter is not documented as thread-safe; gunicorn runs threaded workers.
 _converter_lock = threading.Lock()
 
 
@@ -83,6 +89,15 @@ def to_simplified(text):
         return text
     with _converter_lock:
         return _t2s().convert(text)
+
+
+def to_traditional(text):
+    """Simplified -> traditional characters with Taiwan phrasing (OpenCC ``s2twp``: 网络 -> 網路),
+    for the 繁體 variant of the public pages."""
+    if not text:
+        return text
+    with _converter_lock:
+        return _s2twp().convert(text)
 
 
 def remove_pinyin_artefacts(text):

@@ -1,18 +1,51 @@
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
+from . import feedback, seo
 from .cache import cache_public_page
 from .forms import SearchForm
-from .models import Article, Category
+from .models import Article, ArticleHits, Category
 from .search.did_you_mean import did_you_mean
 from .search.engine import search
+from .troubleshooter import Troubleshooter
+
+HOT_QUESTIONS = 5
 
 
 def _published_articles():
     return Article.objects.published().select_related("category", "category__parent")
 
 
-@cache_public_page
+def _article_with_content(slug):
+    """A published article with everything its page shows (see with_page_content)."""
+    return get_object_or_404(Article.objects.published().with_page_content(), slug=slug)
+
+
+def article_page_context(article):
+    """The article page's context: the public view and the staff preview (admin) share it, so
+    a preview shows exactly what readers will see."""
+    return {
+        "article": article,
+        "page_title": article.title,
+        "page_description": seo.describe(article),
+        "og_type": "article",
+        "crumbs": seo.breadcrumbs(article.category, article),
+        "troubleshooter": Troubleshooter(article),
+        "related_articles": article.related(),
+        "faq": seo.faq_jsonld(article),
+    }
+
+
+# Hot questions change with reading counts, not only with content: refresh them every few minutes.
+HOT_QUESTIONS_REFRESH_SECONDS = 300
+
+
+@cache_public_page(timeout=HOT_QUESTIONS_REFRESH_SECONDS)
 def home(request):
     articles = Prefetch("articles", queryset=_published_articles(), to_attr="public_articles")
     topics = Prefetch(
@@ -23,7 +56,8 @@ def home(request):
         for product in Category.objects.filter(parent=None).prefetch_related(topics, articles)
         if product.public_articles or any(t.public_articles for t in product.topics)
     ]
-    return render(request, "kb/home.html", {"products": products})
+    hot = _published_articles().hot()[:HOT_QUESTIONS]
+    return render(request, "kb/home.html", {"products": products, "hot_articles": hot})
 
 
 @cache_public_page
@@ -35,14 +69,24 @@ def category_detail(request, slug):
     return render(
         request,
         "kb/category_detail.html",
-        {"category": category, "topics": topics, "articles": articles},
+        {
+            "category": category,
+            "topics": topics,
+            "articles": articles,
+            "crumbs": seo.breadcrumbs(category),
+            "page_title": " - ".join(c.name for c in reversed(category.path)),
+            "page_description": category.description or category.name,
+        },
     )
 
 
 @cache_public_page
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.published().with_page_content(), slug=slug)
-    return render(request, "kb/article_detail.html", {"article": article})
+    article = _article_with_content(slug)
+    # Counted when the page is rendered, not when the page cache answers: hot questions rank
+    # by rendered views and search clicks (a write per cached hit would cost more than it tells).
+    ArticleHits.objects.record_view(article)
+    return render(request, "kb/article_detail.html", article_page_context(article))
 
 
 def search_results(request):
@@ -56,5 +100,142 @@ def search_results(request):
         context["browse"] = Category.objects.filter(
             parent=None, pk__in=_published_articles().values("category__parent")
         )
-        context["hot_articles"] = _published_articles()[:5]
+        context["hot_articles"] = list(_published_articles().hot()[:HOT_QUESTIONS]) or list(
+            _published_articles()[:HOT_QUESTIONS]
+        )
     return render(request, "kb/search.html", context)
+
+
+def _troubleshooter(slug):
+    article = _article_with_content(slug)
+    troubleshooter = Troubleshooter(article)
+    if not troubleshooter:
+        raise Http404("这篇文章没有可排查的原因。")
+    return article, troubleshooter
+
+
+def _troubleshoot_context(article, page_title, **context):
+    return {
+        "article": article,
+        "page_title": f"{page_title} - 自助排查：{article.title}",
+        "page_description": f"回答几个是非题，找到「{article.title}」的原因和解决办法。",
+        "crumbs": seo.breadcrumbs(article.category, article, current="自助排查"),
+        **context,
+    }
+
+
+def troubleshoot_question(request, slug, position=None):
+    article, troubleshooter = _troubleshooter(slug)
+    step = troubleshooter.step(position)
+    if step is None:
+        raise Http404("没有这个问题。")
+    if position is not None and step.url != request.path:
+        return redirect(step.url, permanent=True)  # the first question lives at the start URL
+    return render(
+        request,
+        "kb/troubleshoot_question.html",
+        _troubleshoot_context(
+            article,
+            f"第 {step.number} 题：{step.cause.troubleshoot_question}",
+            step=step,
+            troubleshooter=troubleshooter,
+        ),
+    )
+
+
+def troubleshoot_match(request, slug, position):
+    article, troubleshooter = _troubleshooter(slug)
+    step = troubleshooter.step(position)
+    if step is None:
+        raise Http404("没有这个原因。")
+    return render(
+        request,
+        "kb/troubleshoot_match.html",
+        _troubleshoot_context(
+            article, f"可能的原因：{step.cause.title}", step=step, troubleshooter=troubleshooter
+        ),
+    )
+
+
+def troubleshoot_advice(request, slug):
+    article, troubleshooter = _troubleshooter(slug)
+    return render(
+        request,
+        "kb/troubleshoot_advice.html",
+        _troubleshoot_context(article, "通用建议", troubleshooter=troubleshooter),
+    )
+
+
+def _thanks_url(article, form_data):
+    query = {"helpful": "yes" if form_data["helpful"] else "no"}
+    if form_data["cause"] is not None:
+        query["cause"] = form_data["cause"].position
+    if form_data["comment"]:
+        query["commented"] = 1
+    return f"{reverse('kb:feedback_thanks', kwargs={'slug': article.slug})}?{urlencode(query)}"
+
+
+@never_cache
+@require_POST
+def feedback_vote(request, slug):
+    """Record a vote (and optional comment). Without JavaScript: 303 to the thank-you page;
+    with it (Accept: application/json): a JSON answer."""
+    article = get_object_or_404(_published_articles(), slug=slug)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    form = feedback.FeedbackForm(request.POST, article=article)
+    if not form.is_valid():
+        if wants_json:
+            return JsonResponse({"detail": "反馈内容无效。"}, status=400)
+        return render(request, "kb/feedback_error.html", {"article": article}, status=400)
+
+    raw_id = feedback.visitor_id(request)
+    visitor = feedback.visitor_hash(raw_id)
+    if feedback.rate_limited(request, visitor):
+        if wants_json:
+            return JsonResponse({"detail": "提交太频繁，请稍后再试。"}, status=429)
+        return render(
+            request, "kb/feedback_error.html", {"article": article, "too_many": True}, status=429
+        )
+
+    data = form.cleaned_data
+    feedback.record_feedback(article, visitor, data["helpful"], data["cause"], data["comment"])
+    thanks_url = _thanks_url(article, data)
+    if wants_json:
+        response = JsonResponse({"ok": True, "thanks_url": thanks_url})
+    else:
+        response = redirect(thanks_url)
+        response.status_code = 303  # see other: the browser GETs the thank-you page
+    feedback.remember_visitor(request, response, raw_id)
+    return response
+
+
+@never_cache
+@require_GET
+def feedback_thanks(request, slug):
+    """谢谢: and, for a "no", a chance to say what was missing."""
+    article = get_object_or_404(_published_articles(), slug=slug)
+    cause = None
+    if request.GET.get("cause", "").isdigit():
+        cause = article.causes.filter(position=int(request.GET["cause"])).first()
+    helpful = request.GET.get("helpful") != "no"
+    back_url = cause.get_absolute_url() if cause else f"{article.get_absolute_url()}#feedback"
+    return render(
+        request,
+        "kb/feedback_thanks.html",
+        {
+            "article": article,
+            "cause": cause,
+            "helpful": helpful,
+            "commented": "commented" in request.GET,
+            "back_url": back_url,
+            "page_title": "谢谢你的反馈",
+            "crumbs": seo.breadcrumbs(article.category, article, current="谢谢你的反馈"),
+        },
+    )
+
+
+@require_GET
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", "", f"Sitemap: {sitemap}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

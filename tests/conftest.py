@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.conf import settings
 
@@ -20,9 +22,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def imported(db):
     """The real source texts, imported as `make run` does (again only if a transactional test
-    emptied the database)."""
+    emptied the database, data migrations' rows with it: the default synonyms come back too)."""
     if not Article.objects.exists():
         import_paths()
+    from kb.models import Synonym
+
+    if not Synonym.objects.exists():
+        defaults = importlib.import_module("kb.migrations.0005_default_synonyms")
+        Synonym.objects.bulk_create(
+            Synonym(phrase=phrase, expansions=expansions)
+            for phrase, expansions in defaults.DEFAULT_SYNONYMS.items()
+        )
 
 
 @pytest.fixture
@@ -99,3 +109,20 @@ def editor_client(client, editor):
 def publisher_client(client, publisher):
     client.force_login(publisher)
     return client
+
+
+def empty_cache():
+    """Each test starts with an empty cache (the feedback rate limit counts in it)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def simplified_chinese():
+    """URLs reverse to the simplified variant unless a test asks otherwise (a request to
+    /zh-hant/ leaves zh-hant active in the test's thread)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield

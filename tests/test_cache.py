@@ -1,3 +1,4 @@
+import re
 import shutil
 import time
 from datetime import timedelta
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_public_page_is_cached_with_validators_and_cdn_friendly_cache_control(client, huabei):
-    url = huabei.get_absolute_url()
+    url = huabei.category.get_absolute_url()
     first = client.get(url)
     assert first.status_code == 200
     assert first["X-Page-Cache"] == "miss"
@@ -32,7 +33,7 @@ def test_public_page_is_cached_with_validators_and_cdn_friendly_cache_control(cl
 
 
 def test_revalidation_with_etag_or_date_gets_an_empty_304(client, huabei):
-    url = huabei.get_absolute_url()
+    url = huabei.category.get_absolute_url()
     page = client.get(url)
 
     by_etag = client.get(url, headers={"If-None-Match": page["ETag"]})
@@ -46,6 +47,39 @@ def test_revalidation_with_etag_or_date_gets_an_empty_304(client, huabei):
     assert stale.status_code == 200 and stale.content == page.content
     long_ago = client.get(url, headers={"If-Modified-Since": http_date(0)})
     assert long_ago.status_code == 200
+
+
+def test_article_page_with_vote_forms_is_cached_with_each_visitors_own_token(huabei):
+    from django.test import Client
+
+    from kb.csrf import PLACEHOLDER
+    from kb.models import Feedback
+
+    first_visitor, second_visitor = (
+        Client(enforce_csrf_checks=True),
+        Client(enforce_csrf_checks=True),
+    )
+    url = huabei.get_absolute_url()
+    first = first_visitor.get(url)
+    second = second_visitor.get(url)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    tokens = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', r.content.decode()).group(1)
+        for r in (first, second)
+    ]
+    assert PLACEHOLDER not in tokens and tokens[0] != tokens[1]
+    # The page is this visitor's: CDNs must not keep it; the browser still revalidates.
+    cache_control = {part.strip() for part in second["Cache-Control"].split(",")}
+    assert "private" in cache_control and not {"public", "s-maxage=60"} & cache_control
+    assert second["ETag"].startswith("W/")
+    # Without JavaScript, the form as served posts with the token it carries.
+    vote = second_visitor.post(
+        f"{url}feedback/", {"csrfmiddlewaretoken": tokens[1], "helpful": "yes"}
+    )
+    assert vote.status_code in (302, 303)
+    assert Feedback.objects.filter(article=huabei, helpful=True).count() == 1
+    forged = first_visitor.post(f"{url}feedback/", {"helpful": "no"})
+    assert forged.status_code == 403
 
 
 def test_each_query_string_is_a_page_of_its_own(client, imported):

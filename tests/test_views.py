@@ -74,3 +74,51 @@ def test_server_error_page_is_friendly_and_needs_no_database(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "抱歉，页面出错了" in response.content.decode()
+
+
+def test_home_shows_hot_questions_most_read_first(client, huabei, fenqile):
+    from kb.cache import bump_content_version
+    from kb.models import ArticleHits
+
+    assert "大家都在问" not in client.get("/").content.decode()
+    ArticleHits.objects.record_view(huabei)
+    ArticleHits.objects.record_view(fenqile)
+    ArticleHits.objects.record_search_click(fenqile)
+    bump_content_version()  # as the home page's short cache lifetime does within minutes
+    page = client.get("/").content.decode()
+    hot = page[page.index("大家都在问") : page.index("按产品查找")]
+    assert hot.index(fenqile.title) < hot.index(huabei.title)
+
+
+def test_reading_an_article_counts_a_view_for_today_when_the_page_is_rendered(client, huabei):
+    from kb.cache import bump_content_version
+    from kb.models import ArticleHits
+
+    client.get(huabei.get_absolute_url())
+    client.get(huabei.get_absolute_url())  # answered by the page cache: no database write
+    bump_content_version()
+    client.get(huabei.get_absolute_url())
+    hits = ArticleHits.objects.get(article=huabei)
+    assert hits.views == 2 and hits.search_clicks == 0
+    assert list(Article.objects.hot()) == [huabei]
+
+
+def test_article_offers_related_articles_and_a_copy_link_per_cause(client, huabei, fenqile):
+    page = client.get(huabei.get_absolute_url()).content.decode()
+    related = page[page.index("相关问题") :]
+    assert fenqile.get_absolute_url() in related
+    for n in range(1, 5):
+        assert f'<a class="copy-link" href="#cause-{n}"' in page
+
+
+def test_pages_are_ready_for_a_strict_content_security_policy(client, huabei):
+    """No inline scripts (JSON-LD data blocks aside), event handlers or style attributes."""
+    import re
+
+    url = huabei.get_absolute_url()
+    for path in ["/", url, f"{url}troubleshoot/", f"{url}troubleshoot/1/yes/", f"/zh-hant{url}"]:
+        page = client.get(path).content.decode()
+        scripts = re.findall(r"<script([^>]*)>", page)
+        assert all("src=" in attrs or 'type="application/ld+json"' in attrs for attrs in scripts)
+        assert not re.search(r"\son[a-z]+=", page) and " style=" not in page
+        assert "https://" not in "".join(re.findall(r'(?:src|href)="([^"]+\.(?:css|js))"', page))

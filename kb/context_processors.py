@@ -1,0 +1,25 @@
+from . import variants
+
+SITE_DESCRIPTION = "花呗、分期乐等消费信贷常见问题：找到原因，马上知道怎么办。"
+
+
+def site(request):
+    """What base.html needs on every page: the script variant, its lang tag, the same page in
+    the other variant (for the switch and hreflang) and the canonical URL."""
+    variant = variants.current_variant()
+    urls = variants.variant_urls(request)
+    other = variants.TRADITIONAL if variant == variants.SIMPLIFIED else variants.SIMPLIFIED
+    return {
+        "variant": variant,
+        "html_lang": variants.HTML_LANG[variant],
+        "og_locale": variants.OG_LOCALE[variant],
+        "alternates": [(variants.HTML_LANG[code], url) for code, url in urls.items()],
+        "x_default_url": urls[variants.SIMPLIFIED],
+        "other_variant": {
+            "url": urls[other],
+            "lang": variants.HTML_LANG[other],
+            "label": variants.LABEL[other],
+        },
+        "canonical_url": request.build_absolute_uri(request.path),
+        "site_description": SITE_DESCRIPTION,
+    }

@@ -1,0 +1,103 @@
+"""Reader feedback: anonymous votes, one per visitor and item, rate-limited.
+
+A visitor is a random id in a signed cookie; the database keeps only a keyed hash of it
+(``visitor_hash``), and the rate limit keys on hashes too: no IP address is stored in clear.
+"""
+
+import hashlib
+import hmac
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+
+from .models import Feedback
+
+VISITOR_COOKIE = "kb_visitor"
+VISITOR_COOKIE_SALT = "kb.feedback.visitor"
+VISITOR_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+# At most this many votes per window, per visitor and per network address (a bot that drops
+# its cookie still shares an address).
+RATE_WINDOW_SECONDS = 600
+RATE_LIMIT_PER_VISITOR = 30
+RATE_LIMIT_PER_ADDRESS = 120
+
+
+class FeedbackForm(forms.Form):
+    helpful = forms.TypedChoiceField(
+        choices=[("yes", "有帮助"), ("no", "没帮助")], coerce=lambda value: value == "yes"
+    )
+    cause = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label="补充说明（选填）", required=False, max_length=200, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+
+    def clean_cause(self):
+        position = self.cleaned_data.get("cause")
+        if position is None:
+            return None
+        cause = self.article.causes.filter(position=position).first()
+        if cause is None:
+            raise forms.ValidationError("没有这个原因。")
+        return cause
+
+
+def _keyed_hash(value):
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def visitor_id(request):
+    """The visitor's anonymous id from the signed cookie, or a new one."""
+    return request.get_signed_cookie(
+        VISITOR_COOKIE, default=None, salt=VISITOR_COOKIE_SALT
+    ) or secrets.token_urlsafe(16)
+
+
+def remember_visitor(request, response, raw_id):
+    response.set_signed_cookie(
+        VISITOR_COOKIE,
+        raw_id,
+        salt=VISITOR_COOKIE_SALT,
+        max_age=VISITOR_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
+def visitor_hash(raw_id):
+    return _keyed_hash(f"visitor:{raw_id}")
+
+
+def _over_limit(key, limit):
+    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
+        return False
+
+
+def rate_limited(request, visitor):
+    address = _keyed_hash(f"address:{request.META.get('REMOTE_ADDR', '')}")
+    over_visitor = _over_limit(f"kb:feedback:visitor:{visitor}", RATE_LIMIT_PER_VISITOR)
+    over_address = _over_limit(f"kb:feedback:address:{address}", RATE_LIMIT_PER_ADDRESS)
+    return over_visitor or over_address
+
+
+def record_feedback(article, visitor, helpful, cause=None, comment=""):
+    """Save the visitor's vote on the article or one of its causes; a second vote replaces the
+    first, and a comment given earlier is kept unless a new one is given."""
+    values = {"helpful": helpful}
+    if comment:
+        values["comment"] = comment
+    feedback, _ = Feedback.objects.update_or_create(
+        article=article, cause=cause, visitor=visitor, defaults=values
+    )
+    return feedback

@@ -1,0 +1,84 @@
+"""Browser tests: Playwright for Python driving Debian's chromium against pytest-django's
+live server, with axe-core (accessibility) and vnu-jar (HTML validity) from node_modules
+(`make setup` installs them with `npm ci`). Never a downloaded browser."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
+# between browser steps are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
+NODE_MODULES = Path(settings.BASE_DIR) / "node_modules"
+AXE_SCRIPT = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+PHONE = {"width": 390, "height": 844}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if Path(item.fspath).parent == Path(__file__).parent:
+            item.add_marker(pytest.mark.browser)
+
+
+def require(path, why):
+    if not Path(path).exists() and not shutil.which(str(path)):
+        pytest.fail(f"{path} is missing: {why}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    require(CHROMIUM, "install Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server, imported):
+    """The live server's base URL, with the real content imported."""
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page_without_javascript(browser):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    require(AXE_SCRIPT, "run `make setup` (npm ci installs axe-core)")
+    return AXE_SCRIPT.read_text()
+
+
+@pytest.fixture
+def axe(axe_source):
+    """Run axe-core (all WCAG 2.x A/AA rules and best practices) on a page; return violations."""
+
+    def run(page):
+        page.evaluate(axe_source)
+        result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        return [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in result["violations"]
+        ]
+
+    return run

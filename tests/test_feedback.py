@@ -1,0 +1,100 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kb import feedback
+from kb.models import Feedback
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def vote_url(huabei):
+    return reverse("kb:feedback", kwargs={"slug": huabei.slug})
+
+
+def test_article_and_each_cause_ask_for_feedback(client, huabei):
+    page = client.get(huabei.get_absolute_url()).content.decode()
+    assert page.count("这篇文章有帮助吗？") == 1
+    assert page.count("这个办法解决了吗？") == 4
+    assert page.count('name="csrfmiddlewaretoken"') == 5
+
+
+def test_vote_without_javascript_redirects_to_a_thank_you(client, huabei, vote_url):
+    response = client.post(vote_url, {"helpful": "yes"})
+    assert response.status_code == 303
+    thanks = client.get(response["Location"])
+    assert "谢谢你的反馈！" in thanks.content.decode()
+    vote = Feedback.objects.get()
+    assert vote.article == huabei and vote.cause is None and vote.helpful
+
+
+def test_a_no_vote_invites_an_optional_comment(client, huabei, vote_url):
+    response = client.post(vote_url, {"helpful": "no", "cause": "2"})
+    page = client.get(response["Location"]).content.decode()
+    assert 'name="comment"' in page and 'name="cause" value="2"' in page
+    response = client.post(vote_url, {"helpful": "no", "cause": "2", "comment": "还是没法还"})
+    assert "已收到你的补充说明" in client.get(response["Location"]).content.decode()
+    vote = Feedback.objects.get()
+    assert vote.cause.position == 2 and not vote.helpful and vote.comment == "还是没法还"
+
+
+def test_one_vote_per_visitor_and_item(client, huabei, vote_url):
+    client.post(vote_url, {"helpful": "yes"})
+    client.post(vote_url, {"helpful": "no"})
+    client.post(vote_url, {"helpful": "yes", "cause": "1"})
+    assert Feedback.objects.count() == 2
+    assert not Feedback.objects.get(cause=None).helpful
+    Client().post(vote_url, {"helpful": "yes"})
+    assert Feedback.objects.filter(cause=None).count() == 2
+
+
+def test_visitors_are_anonymous(client, vote_url):
+    client.post(vote_url, {"helpful": "yes"}, REMOTE_ADDR="203.0.113.7")
+    vote = Feedback.objects.get()
+    raw_id = client.cookies[feedback.VISITOR_COOKIE].value
+    assert "203.0.113.7" not in str(Feedback.objects.values().get())
+    assert raw_id.split(":")[0] not in vote.visitor and len(vote.visitor) == 64
+
+
+def test_votes_need_a_csrf_token(huabei, vote_url):
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(vote_url, {"helpful": "yes"}).status_code == 403
+    client.get(huabei.get_absolute_url())
+    token = client.cookies["csrftoken"].value
+    response = client.post(vote_url, {"helpful": "yes", "csrfmiddlewaretoken": token})
+    assert response.status_code == 303
+
+
+def test_javascript_gets_json_and_the_answer_is_never_cached(client, vote_url):
+    response = client.post(vote_url, {"helpful": "no"}, HTTP_ACCEPT="application/json")
+    assert response.json()["ok"] is True
+    assert "/feedback/thanks/?helpful=no" in response.json()["thanks_url"]
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_invalid_votes_are_refused(client, vote_url):
+    assert client.post(vote_url, {"helpful": "maybe"}).status_code == 400
+    assert client.post(vote_url, {"helpful": "yes", "cause": "99"}).status_code == 400
+    assert client.post(vote_url, {"helpful": "no", "comment": "长" * 201}).status_code == 400
+    assert client.get(vote_url).status_code == 405
+    assert not Feedback.objects.exists()
+
+
+def test_votes_are_rate_limited(client, vote_url, monkeypatch):
+    monkeypatch.setattr(feedback, "RATE_LIMIT_PER_VISITOR", 3)
+    statuses = [client.post(vote_url, {"helpful": "yes"}).status_code for _ in range(4)]
+    assert statuses == [303, 303, 303, 429]
+    assert "提交太频繁" in client.post(vote_url, {"helpful": "yes"}).content.decode()
+
+
+def test_summary_counts_votes_per_article_and_cause(client, huabei, vote_url):
+    for helpful, cause in [("yes", ""), ("no", "2"), ("yes", "2")]:
+        Client().post(
+            vote_url, {"helpful": helpful, "cause": cause, "comment": "嗯" * (cause == "2")}
+        )
+    rows = {row["cause__position"]: row for row in Feedback.objects.summary()}
+    assert rows[None]["helpful_votes"] == 1 and rows[None]["unhelpful_votes"] == 0
+    assert rows[2]["helpful_votes"] == 1 and rows[2]["unhelpful_votes"] == 1
+    assert rows[2]["comments"] == 2 and rows[2]["votes"] == 2
+    assert rows[2]["article__title"] == huabei.title
