@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test setup db lint lock lighthouse clean
+.PHONY: run test setup db lint lock lighthouse clean bench
 
 # Reuse .venv when present; reinstall only when the lock file changes.
 $(STAMP): requirements-dev.lock
@@ -51,3 +51,8 @@ lighthouse: db
 
 clean:
 	rm -rf $(VENV) var .pytest_cache node_modules
+
+# Benchmarks (not part of make test): search latency and indexing rate at 1k/10k/100k causes on
+# SQLite and PostgreSQL beside the icontains baseline; table on stdout, bench/results.json.
+bench: setup
+	$(BIN)/python bench/run.py

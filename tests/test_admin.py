@@ -43,6 +43,13 @@ def test_changing_a_cause_inline_shows_on_the_public_page_and_api_at_once(publis
     assert "网络繁忙或不稳定" not in page
     detail = publisher_client.get(f"/api/articles/{huabei.slug}").json()
     assert detail["causes"][1]["title"] == "网络信号差或正在维护"
+    found = publisher_client.get("/api/search", {"q": "网络信号差"}).json()["results"][0]
+    assert found["cause"] == {"position": 2, "title": "网络信号差或正在维护"}
+    assert "网络繁忙或不稳定" not in [
+        r["cause"]["title"]
+        for r in publisher_client.get("/api/search", {"q": "网络繁忙或不稳定"}).json()["results"]
+        if r["cause"]
+    ]
 
 
 def test_remedies_are_edited_and_added_inside_their_cause(publisher_client, huabei):
@@ -340,3 +347,5 @@ def test_a_restore_saves_each_cause_the_ordinary_way_so_the_search_index_follows
         post_save.disconnect(record, sender=Cause)
     # Signal handlers such as the search index's ignore raw saves; the last word is a normal one.
     assert ("网络繁忙或不稳定", False) in saved
+    found = publisher_client.get("/api/search", {"q": "网络繁忙或不稳定"}).json()["results"][0]
+    assert found["cause"]["title"] == "网络繁忙或不稳定"
