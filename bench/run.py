@@ -21,7 +21,9 @@ def postgres_available():
     try:
         import psycopg
 
-        url = os.environ.get("KB_BENCH_POSTGRES_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
+        url = os.environ.get(
+            "KB_BENCH_POSTGRES_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres"
+        )
         psycopg.connect(url, connect_timeout=3).close()
         return True
     except Exception as error:  # noqa: BLE001 - any failure means: no PostgreSQL to measure
@@ -30,8 +32,14 @@ def postgres_available():
 
 
 def run_search(backend, causes):
-    command = [sys.executable, str(ROOT / "bench" / "search_bench.py"), "--backend", backend,
-               "--causes", str(causes)]
+    command = [
+        sys.executable,
+        str(ROOT / "bench" / "search_bench.py"),
+        "--backend",
+        backend,
+        "--causes",
+        str(causes),
+    ]
     if causes >= 100_000:
         command += ["--baseline-queries", "30"]
     output = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT).stdout
@@ -41,7 +49,10 @@ def run_search(backend, causes):
 def table(rows, columns):
     widths = [max(len(str(c)), *(len(str(r.get(c, ""))) for r in rows)) for c in columns]
     lines = ["  ".join(str(c).rjust(w) for c, w in zip(columns, widths, strict=True))]
-    lines += ["  ".join(str(r.get(c, "")).rjust(w) for c, w in zip(columns, widths, strict=True)) for r in rows]
+    lines += [
+        "  ".join(str(r.get(c, "")).rjust(w) for c, w in zip(columns, widths, strict=True))
+        for r in rows
+    ]
     return "\n".join(lines)
 
 
@@ -51,7 +62,11 @@ def main():
     if "postgresql" in backends and not postgres_available():
         backends.remove("postgresql")
     results = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "search": [],
     }
@@ -63,8 +78,17 @@ def main():
     print(
         table(
             results["search"],
-            ["backend", "causes", "index_causes_per_second", "search_p50_ms", "search_p95_ms",
-             "icontains_p50_ms", "icontains_p95_ms", "speedup_p50", "speedup_p95"],
+            [
+                "backend",
+                "causes",
+                "index_causes_per_second",
+                "search_p50_ms",
+                "search_p95_ms",
+                "icontains_p50_ms",
+                "icontains_p95_ms",
+                "speedup_p50",
+                "speedup_p95",
+            ],
         )
     )
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")

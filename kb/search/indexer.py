@@ -9,6 +9,7 @@ import html
 import re
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 
 from django.db import connection, transaction
 from django.db.models import F, Prefetch
@@ -44,6 +45,19 @@ def build_document(article, cause=None):
     return SearchDocument(**document_values(article, cause))
 
 
+@lru_cache(maxsize=256)
+def _analysed_context(context, pinyin_context):
+    """Context fields, the same for every cause of an article: analysed once per article."""
+    context = to_simplified(context)
+    n_context = normalize(context)
+    return (
+        context,
+        _tokens(words(n_context)),
+        ngrams(n_context),
+        _tokens(pinyin_tokens(normalize(pinyin_context))),
+    )
+
+
 def document_values(article, cause=None):
     """The column values of the SearchDocument of a cause or of a whole article."""
     categories = " ".join(c.name for c in article.category.path)
@@ -58,8 +72,11 @@ def document_values(article, cause=None):
         body = "\n".join([plain_text(article.summary), *advice]).strip()
         pinyin_context = categories
     # Stored simplified, so that ranking needs only lower() on them (kb.search.ranking).
-    title, context, body = to_simplified(title), to_simplified(context), to_simplified(body)
-    n_title, n_context, n_body = normalize(title), normalize(context), normalize(body)
+    title, body = to_simplified(title), to_simplified(body)
+    n_title, n_body = normalize(title), normalize(body)
+    context, context_tokens, context_ngrams, context_pinyin = _analysed_context(
+        context, pinyin_context
+    )
     return dict(
         kind=SearchDocument.Kind.CAUSE if cause else SearchDocument.Kind.ARTICLE,
         article_id=article.pk,
@@ -68,11 +85,11 @@ def document_values(article, cause=None):
         context=context,
         body=body,
         title_tokens=_tokens(words(n_title)),
-        context_tokens=_tokens(words(n_context)),
+        context_tokens=context_tokens,
         body_tokens=_tokens(words(n_body)),
-        ngram_tokens=_tokens(ngrams(f"{n_title} {n_context}") + ngrams(n_body, singles=False)),
+        ngram_tokens=_tokens(ngrams(n_title) + context_ngrams + ngrams(n_body, singles=False)),
         title_pinyin=_tokens(pinyin_tokens(n_title)),
-        context_pinyin=_tokens(pinyin_tokens(normalize(pinyin_context))),
+        context_pinyin=context_pinyin,
         analyzer_version=ANALYZER_VERSION,
     )
 
