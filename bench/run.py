@@ -26,7 +26,7 @@ def postgres_available():
         )
         psycopg.connect(url, connect_timeout=3).close()
         return True
-    except Exception as error:  # noqa: BLE001 - any failure means: no PostgreSQL to measure
+    except Exception as error:  # any failure means: no PostgreSQL to measure
         print(f"PostgreSQL not reachable, skipped: {error}", file=sys.stderr)
         return False
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Lighthouse 12.2.3 (mobile form factor) scores of the home and article pages, run with Debian's
+# Lighthouse 12.2.3 (mobile form factor) scores of the home, article and search pages, run with Debian's
 # chromium. Not part of CI. Usage:
 #   scripts/lighthouse.sh                 # serves var/ (after `make db`) with gunicorn on :8350
 #   scripts/lighthouse.sh http://host:port  # audits a running server instead
-# Reports go to var/lighthouse/{home,article}.json; the scores are printed.
+# Reports go to var/lighthouse/{home,article,search}.json; the scores are printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +23,7 @@ fi
 ARTICLE="$(curl -sf "$BASE/api/articles" | .venv/bin/python -c 'import json, sys; print(json.load(sys.stdin)[0]["url"])')"
 mkdir -p var/lighthouse
 
-for page in "home /" "article $ARTICLE"; do
+for page in "home /" "article $ARTICLE" "search /search/?q=%E8%8A%B1%E5%91%97%E8%BF%98%E6%AC%BE"; do
   set -- $page
   npx --yes "$LIGHTHOUSE" "$BASE$2" \
     --form-factor=mobile --screenEmulation.mobile=true \

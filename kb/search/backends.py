@@ -95,33 +95,43 @@ class SQLiteBackend:
 
 class PostgresBackend:
     vendor = "postgresql"
+    # Counting stops here: beyond it a token is simply common (see engine._lookup).
+    FREQUENCY_CAP = 2000
 
     @staticmethod
-    def _any(tokens):
-        return " | ".join(f"'{t}'" for t in tokens)
+    def _any(tokens, weights=""):
+        label = f":{weights}" if weights else ""
+        return " | ".join(f"'{t}'{label}" for t in tokens)
 
     def candidates(self, tokens, limit, exact=True):
-        """As SQLiteBackend.candidates, with ts_rank in place of bm25."""
+        """As SQLiteBackend.candidates. ts_rank would read (and decompress) the whole vector of
+        every match, so the ranking here is by structure: documents having a token in their
+        title or context (weights A, B) first, then any; kb.search.ranking orders them."""
         tokens = safe_tokens(tokens)
         if not tokens:
             return []
-        order = "ORDER BY ts_rank(d.vector, q) DESC, d.id" if exact else ""
+        found = {}
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"""SELECT {_COLUMNS} FROM kb_searchdocument d {_JOINS}
-                CROSS JOIN to_tsquery('simple', %s) AS q
-                WHERE d.vector @@ q AND {_PUBLISHED} {order} LIMIT %s""",
-                [self._any(tokens), timezone.now(), limit],
-            )
-            return [Row(*row) for row in cursor.fetchall()]
+            for weights in ("AB", ""):
+                cursor.execute(
+                    f"""SELECT {_COLUMNS} FROM kb_searchdocument d {_JOINS}
+                    WHERE d.vector @@ to_tsquery('simple', %s) AND {_PUBLISHED} LIMIT %s""",
+                    [self._any(tokens, weights), timezone.now(), limit],
+                )
+                for row in cursor.fetchall():
+                    found.setdefault(row[0], Row(*row))
+                if len(found) >= limit:
+                    break
+        return list(found.values())[:limit]
 
     def document_frequency(self, token):
         if not _SAFE_TOKEN.match(token):
             return 0
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM kb_searchdocument WHERE vector @@ to_tsquery('simple', %s)",
-                [self._any([token])],
+                """SELECT count(*) FROM (SELECT 1 FROM kb_searchdocument
+                WHERE vector @@ to_tsquery('simple', %s) LIMIT %s) AS capped""",
+                [self._any([token]), self.FREQUENCY_CAP],
             )
             return cursor.fetchone()[0]
 

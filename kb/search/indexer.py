@@ -6,9 +6,14 @@ so the index never disagrees with committed content.
 """
 
 import html
+import multiprocessing
+import os
 import re
 import threading
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection, transaction
@@ -40,9 +45,44 @@ def _tokens(tokens):
     return " ".join(result)
 
 
-def build_document(article, cause=None):
-    """An unsaved SearchDocument for a cause (with its article as context) or a whole article."""
-    return SearchDocument(**document_values(article, cause))
+@dataclass(frozen=True)
+class DocumentSource:
+    """What a search document is made of, as plain text: cheap to hand to another process."""
+
+    kind: str
+    article_id: int
+    cause_id: int | None
+    title: str
+    context: str
+    texts: tuple  # Markdown sources: explanation or summary, then remedies or advice
+    pinyin_context: str
+
+
+def document_sources(article):
+    """The documents of an article (prefetched as by _articles()): the whole article first,
+    then each cause with the article as its context."""
+    categories = " ".join(c.name for c in article.category.path)
+    advice = tuple(r.text for r in article.remedies.all() if r.cause_id is None)
+    yield DocumentSource(
+        kind=SearchDocument.Kind.ARTICLE,
+        article_id=article.pk,
+        cause_id=None,
+        title=article.title,
+        context=f"{categories} {article.question}",
+        texts=(article.summary, *advice),
+        pinyin_context=categories,
+    )
+    context = f"{article.title} {categories}"
+    for cause in article.causes.all():
+        yield DocumentSource(
+            kind=SearchDocument.Kind.CAUSE,
+            article_id=article.pk,
+            cause_id=cause.pk,
+            title=cause.title,
+            context=context,
+            texts=(cause.explanation, *(r.text for r in cause.remedies.all())),
+            pinyin_context=context,
+        )
 
 
 @lru_cache(maxsize=256)
@@ -58,29 +98,19 @@ def _analysed_context(context, pinyin_context):
     )
 
 
-def document_values(article, cause=None):
-    """The column values of the SearchDocument of a cause or of a whole article."""
-    categories = " ".join(c.name for c in article.category.path)
-    if cause is not None:
-        remedies = [plain_text(r.text) for r in cause.remedies.all()]
-        title, context = cause.title, f"{article.title} {categories}"
-        body = "\n".join([plain_text(cause.explanation), *remedies]).strip()
-        pinyin_context = f"{article.title} {categories}"
-    else:
-        advice = [plain_text(r.text) for r in article.remedies.all() if r.cause_id is None]
-        title, context = article.title, f"{categories} {article.question}"
-        body = "\n".join([plain_text(article.summary), *advice]).strip()
-        pinyin_context = categories
+def analyse(source):
+    """The column values of a SearchDocument: display texts and the analyzer's tokens."""
     # Stored simplified, so that ranking needs only lower() on them (kb.search.ranking).
-    title, body = to_simplified(title), to_simplified(body)
+    title = to_simplified(source.title)
+    body = to_simplified("\n".join(plain_text(t) for t in source.texts).strip())
     n_title, n_body = normalize(title), normalize(body)
     context, context_tokens, context_ngrams, context_pinyin = _analysed_context(
-        context, pinyin_context
+        source.context, source.pinyin_context
     )
     return dict(
-        kind=SearchDocument.Kind.CAUSE if cause else SearchDocument.Kind.ARTICLE,
-        article_id=article.pk,
-        cause_id=cause.pk if cause else None,
+        kind=source.kind,
+        article_id=source.article_id,
+        cause_id=source.cause_id,
         title=title,
         context=context,
         body=body,
@@ -92,6 +122,10 @@ def document_values(article, cause=None):
         context_pinyin=context_pinyin,
         analyzer_version=ANALYZER_VERSION,
     )
+
+
+def analyse_batch(sources):
+    return [analyse(source) for source in sources]
 
 
 def _articles():
@@ -107,7 +141,7 @@ def _articles():
 
 
 def documents_for(article):
-    return [build_document(article), *(build_document(article, c) for c in article.causes.all())]
+    return [SearchDocument(**analyse(source)) for source in document_sources(article)]
 
 
 def bump_generation(analyzer_version=None):
@@ -172,23 +206,53 @@ def _insert(rows):
         )
 
 
-def rebuild_index(batch_size=500, progress=None):
+# A rebuild of at least this many articles analyses text in worker processes, one per core.
+PARALLEL_MIN_ARTICLES = 2000
+
+
+def _source_batches(batch_size):
+    batch = []
+    for article in _articles().order_by("pk").iterator(chunk_size=batch_size):
+        batch.extend(document_sources(article))
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _analysed_in_parallel(batches, workers):
+    """analyse_batch over ``batches`` in worker processes, results in order, with a bounded
+    number of batches in flight. Workers are forked after the dictionaries are loaded, so they
+    share them; they only compute and never touch the database."""
+    analyse_batch([DocumentSource("article", 0, None, "花呗", "", ("还款",), "")])  # load first
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending = deque()
+        for batch in batches:
+            pending.append(pool.submit(analyse_batch, batch))
+            if len(pending) >= workers * 2:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def rebuild_index(batch_size=500, progress=None, workers=None):
     """Rebuild every document from the database. Returns the number of documents written."""
+    workers = workers or os.cpu_count() or 1
     written = 0
     with transaction.atomic():
         SearchDocument.objects.all().delete()
-        batch = []
-        for article in _articles().order_by("pk").iterator(chunk_size=batch_size):
-            batch.append(document_values(article))
-            batch.extend(document_values(article, cause) for cause in article.causes.all())
-            if len(batch) >= batch_size:
-                _insert(batch)
-                written += len(batch)
-                batch = []
-                if progress:
-                    progress(written)
-        _insert(batch)
-        written += len(batch)
+        batches = _source_batches(batch_size)
+        if workers > 1 and Article.objects.count() >= PARALLEL_MIN_ARTICLES:
+            results = _analysed_in_parallel(batches, workers)
+        else:
+            results = map(analyse_batch, batches)
+        for rows in results:
+            _insert(rows)
+            written += len(rows)
+            if progress:
+                progress(written)
         bump_generation(analyzer_version=ANALYZER_VERSION)
     return written
 
