@@ -10,6 +10,7 @@ from kb.views import robots_txt
 
 # A database outage gets the branded 503 page, any other failure the 500 page (kb.errors).
 handler500 = "kb.errors.server_error"
+handler404 = "kb.errors.page_not_found"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -13,6 +13,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
@@ -42,3 +43,10 @@ def server_error(request):
         response = render(request, "500.html", status=500)
     add_never_cache_headers(response)
     return response
+
+
+def page_not_found(request, exception):
+    """handler404: the friendly page for readers, the API's JSON error under /api/."""
+    if _is_api(request):
+        return JsonResponse({"detail": "没有这个接口或资源。"}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -72,3 +72,11 @@ def test_openapi_schema_describes_the_endpoints(client, db):
     assert schema["openapi"].startswith("3.")
     assert "/api/articles" in schema["paths"]
     assert "/api/articles/{slug}" in schema["paths"]
+
+
+def test_unknown_api_paths_are_json_404s(client, db):
+    for path in ("/api/nope", "/api/articles/", "/api/search/extra"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("application/json")
+        assert isinstance(response.json()["detail"], str)
