@@ -5,10 +5,8 @@ Each report is a function from a period to a table, registered with ``@report(..
 site (kb.admin_site) lists and renders whatever is registered, so a new report is one function
 here and nothing else.
 
-Hook for reader feedback: when the Feedback model lands, add a ``feedback_by_article`` report
-below (helpful / not helpful per article and per cause over the period, worst first, each row
-linking to the article's admin page), registered like the others with the permission
-``kb.view_feedback``.
+Reader feedback (Feedback.objects.summary()) is the fourth report: helpful / not helpful per
+article and per cause, least helpful first.
 """
 
 from dataclasses import dataclass
@@ -20,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, SearchLog
+from .models import Article, Feedback, SearchLog
 
 PERIODS = {7: _("最近 7 天"), 30: _("最近 30 天"), 90: _("最近 90 天"), 365: _("最近一年")}
 DEFAULT_PERIOD = 30
@@ -165,6 +163,39 @@ def due_for_review(days=None):
             for article in articles
         ],
         empty=_("所有文章都在复核周期内。"),
+    )
+
+
+@report(
+    "feedback",
+    _("读者反馈"),
+    _("每篇文章和每个原因的“有帮助 / 没帮助”票数与留言数，没帮助的比例高的在前。"),
+    "kb.view_feedback",
+)
+def feedback_by_article(days):
+    rows = Feedback.objects.filter(created_at__gte=_since(days)).summary()
+    rows = sorted(rows, key=lambda r: (-r["unhelpful_votes"] / r["votes"], -r["votes"]))[:ROW_LIMIT]
+    return Table(
+        columns=[_("文章"), _("原因"), _("有帮助"), _("没帮助"), _("留言"), _("没帮助比例")],
+        rows=[
+            [
+                Cell(
+                    row["article__title"],
+                    reverse("admin:kb_article_change", args=[row["article_id"]]),
+                ),
+                Cell(
+                    f"原因 {row['cause__position']}：{row['cause__title']}"
+                    if row["cause_id"]
+                    else str(_("整篇文章"))
+                ),
+                Cell(str(row["helpful_votes"])),
+                Cell(str(row["unhelpful_votes"])),
+                Cell(str(row["comments"])),
+                Cell(f"{row['unhelpful_votes'] / row['votes']:.0%}"),
+            ]
+            for row in rows
+        ],
+        empty=_("这段时间没有读者反馈。"),
     )
 
 

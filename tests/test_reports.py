@@ -72,3 +72,21 @@ def test_reports_are_listed_on_the_admin_home_for_staff_who_may_read_them(
     assert client.get(reverse("admin:report", args=["top-searches"])).status_code == 403
     assert client.get(reverse("admin:reports")).status_code == 403
     assert client.get("/admin/reports/no-such-report/").status_code == 404
+
+
+def test_reader_feedback_is_reported_per_article_and_cause_least_helpful_first(
+    editor_client, huabei
+):
+    from kb.models import Feedback
+
+    network = huabei.causes.get(position=2)
+    Feedback.objects.create(
+        article=huabei, cause=network, helpful=False, visitor="a", comment="还是不行"
+    )
+    Feedback.objects.create(article=huabei, cause=network, helpful=False, visitor="b")
+    Feedback.objects.create(article=huabei, helpful=True, visitor="a")
+    page = editor_client.get(reverse("admin:report", args=["feedback"])).content.decode()
+    assert page.index("原因 2：网络繁忙或不稳定") < page.index("整篇文章")
+    assert "100%" in page and reverse("admin:kb_article_change", args=[huabei.pk]) in page
+    home = editor_client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:report", args=["feedback"]) in home
