@@ -45,6 +45,8 @@ class Row(NamedTuple):
 
 class SQLiteBackend:
     vendor = "sqlite"
+    # Up to this many matches, all are scored (bm25 reads each one's column sizes: ~2 µs).
+    EXACT_MATCHES = 1500
 
     @staticmethod
     def _any(tokens):
@@ -92,48 +94,87 @@ class SQLiteBackend:
             )
             return cursor.fetchone()[0]
 
+    def refresh_statistics(self):
+        """Nothing to do: FTS5 counts a term's documents from its posting list, cheaply."""
+
 
 class PostgresBackend:
     vendor = "postgresql"
+    # Up to this many matches, all are read and ordered; each costs a heap visit and a recheck
+    # of its vector, far more than in FTS5.
+    EXACT_MATCHES = 400
+
+    def _rows(self, cursor, ids, limit):
+        if not ids:
+            return []
+        cursor.execute(
+            f"SELECT {_COLUMNS} FROM kb_searchdocument d {_JOINS} "
+            f"WHERE d.id = ANY(%s) AND {_PUBLISHED}",
+            [list(ids), timezone.now()],
+        )
+        by_id = {row[0]: Row(*row) for row in cursor.fetchall()}
+        return [by_id[i] for i in ids if i in by_id][:limit]
+
     # Counting stops here: beyond it a token is simply common (see engine._lookup).
     FREQUENCY_CAP = 2000
 
     @staticmethod
-    def _any(tokens, weights=""):
-        label = f":{weights}" if weights else ""
-        return " | ".join(f"'{t}'{label}" for t in tokens)
+    def _any(tokens):
+        return " | ".join(f"'{t}'" for t in tokens)
 
     def candidates(self, tokens, limit, exact=True):
         """As SQLiteBackend.candidates. ts_rank would read (and decompress) the whole vector of
-        every match, so the ranking here is by structure: documents having a token in their
-        title or context (weights A, B) first, then any; kb.search.ranking orders them."""
+        every match; instead, when ``exact``, the matches' small title and context token
+        columns are read and documents having a token there come first (title, then context);
+        otherwise the first matches found are taken. kb.search.ranking orders them finally."""
         tokens = safe_tokens(tokens)
         if not tokens:
             return []
-        found = {}
         with connection.cursor() as cursor:
-            for weights in ("AB", ""):
+            if not exact:
                 cursor.execute(
-                    f"""SELECT {_COLUMNS} FROM kb_searchdocument d {_JOINS}
-                    WHERE d.vector @@ to_tsquery('simple', %s) AND {_PUBLISHED} LIMIT %s""",
-                    [self._any(tokens, weights), timezone.now(), limit],
+                    "SELECT id FROM kb_searchdocument WHERE vector @@ to_tsquery('simple', %s) "
+                    "LIMIT %s",
+                    [self._any(tokens), limit * 2],
                 )
-                for row in cursor.fetchall():
-                    found.setdefault(row[0], Row(*row))
-                if len(found) >= limit:
-                    break
-        return list(found.values())[:limit]
+                return self._rows(cursor, [r[0] for r in cursor.fetchall()], limit)
+            cursor.execute(
+                """SELECT id, title_tokens || ' ' || title_pinyin,
+                          context_tokens || ' ' || context_pinyin
+                FROM kb_searchdocument WHERE vector @@ to_tsquery('simple', %s)""",
+                [self._any(tokens)],
+            )
+            wanted = set(tokens)
+
+            def priority(row):
+                return (
+                    -len(wanted.intersection(row[1].split())),
+                    -len(wanted.intersection(row[2].split())),
+                    row[0],
+                )
+
+            best = sorted(cursor.fetchall(), key=priority)[: limit * 2]
+            return self._rows(cursor, [row[0] for row in best], limit)
 
     def document_frequency(self, token):
         if not _SAFE_TOKEN.match(token):
             return 0
         with connection.cursor() as cursor:
+            cursor.execute("SELECT ndoc FROM kb_search_terms WHERE word = %s", [token])
+            row = cursor.fetchone()
+            if row:
+                return row[0]
+            # Not in the statistics yet (new since their refresh, or in no document): count.
             cursor.execute(
                 """SELECT count(*) FROM (SELECT 1 FROM kb_searchdocument
                 WHERE vector @@ to_tsquery('simple', %s) LIMIT %s) AS capped""",
                 [self._any([token]), self.FREQUENCY_CAP],
             )
             return cursor.fetchone()[0]
+
+    def refresh_statistics(self):
+        with connection.cursor() as cursor:
+            cursor.execute("REFRESH MATERIALIZED VIEW kb_search_terms")
 
 
 BACKENDS = {"sqlite": SQLiteBackend, "postgresql": PostgresBackend}

@@ -18,8 +18,6 @@ CANDIDATES = 60
 PER_PAGE = 10
 # Below this many documents every query token is used to find candidates (see _lookup).
 LARGE_INDEX = 2000
-# Up to this many matching documents, the database scores every one (bm25 / ts_rank).
-EXACT_MATCHES = 1500
 
 
 @dataclass
@@ -141,7 +139,7 @@ def _lookup(query, backend):
 
     A small index uses every token of every term. A large one pivots on the most selective
     tokens (a standard trick of search engines): the rarest first, as long as together they
-    match at most EXACT_MATCHES documents, which the database then scores. When even the rarest
+    match at most the backend's EXACT_MATCHES documents, which the database then scores. When even the rarest
     token is in more documents than that, candidates are the first documents having it,
     unscored: scoring tens of thousands of rows costs far more than ranking can gain from them.
     kb.search.ranking orders the candidates in every case.
@@ -153,7 +151,7 @@ def _lookup(query, backend):
     counted = [(df, t) for df, t in counted if df]
     chosen, matches = [], 0
     for df, token in counted:
-        if matches + df > EXACT_MATCHES:
+        if matches + df > backend.EXACT_MATCHES:
             break
         chosen.append(token)
         matches += df

@@ -21,6 +21,7 @@ from kb.models import Article, Category, Cause, Remedy, SearchDocument, SearchIn
 from kb.text import to_simplified
 
 from .analyzer import ANALYZER_VERSION, ngrams, normalize, pinyin_tokens, words
+from .backends import get_backend
 
 # Characters that can make Markdown or HTML; text without them reads the same rendered.
 _MARKUP = re.compile(r"[*_`#\[\]<>!|~&\\]|^\s*(?:[-+]|\d+\.)\s", re.MULTILINE)
@@ -178,6 +179,8 @@ def deferred_indexing():
         ids, _deferred.ids = _deferred.ids, None
         for article_id in sorted(ids):
             index_article(article_id)
+        if ids:
+            get_backend().refresh_statistics()  # a bulk change: term statistics follow
     finally:
         _deferred.ids = None
 
@@ -229,6 +232,7 @@ def rebuild_index(batch_size=500, progress=None):
             written += len(rows)
             if progress:
                 progress(written)
+        get_backend().refresh_statistics()
         bump_generation(analyzer_version=ANALYZER_VERSION)
     return written
 
