@@ -47,6 +47,8 @@ class SQLiteBackend:
     vendor = "sqlite"
     # Up to this many matches, all are scored (bm25 reads each one's column sizes: ~2 µs).
     EXACT_MATCHES = 1500
+    # Below this many documents, every query token is used (see kb.search.engine._lookup).
+    LARGE_INDEX = 2000
 
     @staticmethod
     def _any(tokens):
@@ -103,6 +105,7 @@ class PostgresBackend:
     # Up to this many matches, all are read and ordered; each costs a heap visit and a recheck
     # of its vector, far more than in FTS5.
     EXACT_MATCHES = 400
+    LARGE_INDEX = 600
 
     def _rows(self, cursor, ids, limit):
         if not ids:
@@ -141,8 +144,8 @@ class PostgresBackend:
             cursor.execute(
                 """SELECT id, title_tokens || ' ' || title_pinyin,
                           context_tokens || ' ' || context_pinyin
-                FROM kb_searchdocument WHERE vector @@ to_tsquery('simple', %s)""",
-                [self._any(tokens)],
+                FROM kb_searchdocument WHERE vector @@ to_tsquery('simple', %s) LIMIT %s""",
+                [self._any(tokens), self.EXACT_MATCHES * 5],
             )
             wanted = set(tokens)
 
@@ -175,6 +178,8 @@ class PostgresBackend:
     def refresh_statistics(self):
         with connection.cursor() as cursor:
             cursor.execute("REFRESH MATERIALIZED VIEW kb_search_terms")
+            # Fresh planner statistics too: after a bulk load, stale ones pick slow plans.
+            cursor.execute("ANALYZE kb_searchdocument")
 
 
 BACKENDS = {"sqlite": SQLiteBackend, "postgresql": PostgresBackend}

@@ -16,8 +16,6 @@ from .ranking import Candidate, idf, rank, snippet
 
 CANDIDATES = 60
 PER_PAGE = 10
-# Below this many documents every query token is used to find candidates (see _lookup).
-LARGE_INDEX = 2000
 
 
 @dataclass
@@ -145,7 +143,7 @@ def _lookup(query, backend):
     kb.search.ranking orders the candidates in every case.
     """
     tokens = list(dict.fromkeys(t for term in query.terms for t in term.index_tokens))
-    if _stats.total < LARGE_INDEX:
+    if _stats.total < backend.LARGE_INDEX:
         return tokens, True
     counted = sorted((_stats.frequency(backend, t), t) for t in tokens)
     counted = [(df, t) for df, t in counted if df]
