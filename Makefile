@@ -52,7 +52,9 @@ lighthouse: db
 clean:
 	rm -rf $(VENV) var .pytest_cache node_modules
 
-# Benchmarks (not part of make test): search latency and indexing rate at 1k/10k/100k causes on
-# SQLite and PostgreSQL beside the icontains baseline; table on stdout, bench/results.json.
+# Benchmarks (not part of make test; see bench/run.py): pages and API under gunicorn beside a
+# static file of the same size, worker memory, cold start; import rate; search latency and
+# indexing rate at 1k/10k/100k causes on SQLite and PostgreSQL beside the icontains baseline.
+# Table on stdout, bench/results.json. BENCH_SECTIONS=http,import,search picks sections.
 bench: setup
 	$(BIN)/python bench/run.py
