@@ -11,6 +11,7 @@ import http.client
 import json
 import os
 import random
+import re
 import secrets
 import signal
 import socket
@@ -19,6 +20,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SH = ROOT / "deploy" / "app.sh"
@@ -47,6 +49,34 @@ def get(port, path, headers=None, timeout=10):
         response = connection.getresponse()
         body = response.read()
         return response.status, response.headers, body, time.monotonic() - started
+    finally:
+        connection.close()
+
+
+def post_form(port, page, action, fields, headers=HTTPS, timeout=10):
+    """POST a form as a browser would: GET the form's page for a CSRF cookie, then send the
+    fields to ``action`` with the token and our own Origin. Returns the status."""
+    status, response_headers, _, _ = get(port, page, headers)
+    assert status == 200, status
+    cookies = " ".join(response_headers.get_all("Set-Cookie") or [])
+    token = re.search(r"csrftoken=([^;]+)", cookies).group(1)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(
+            "POST",
+            action,
+            body=urlencode({**fields, "csrfmiddlewaretoken": token}),
+            headers={
+                **headers,
+                "Connection": "close",
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"csrftoken={token}",
+                "Origin": f"https://{headers['Host']}",
+            },
+        )
+        response = connection.getresponse()
+        response.read()
+        return response.status
     finally:
         connection.close()
 
