@@ -92,9 +92,9 @@ def test_mixed_traffic_at_50_connections_fails_no_request(site, serve):
 
 def test_reloading_gunicorn_twice_under_load_fails_no_request(site, serve):
     server = serve(site)
-    # A fresh connection per request, as the balancer's retries aside a client would see: an
-    # old worker closes its idle keep-alive connections when it leaves, and a request written
-    # on one at that instant is a client's to retry (RFC 9112, 9.3.1), not ours to count.
+    # A fresh connection per request: an old worker closes its idle keep-alive connections when
+    # it leaves, and a request written on one at that very instant is for the client to retry
+    # (RFC 9112, section 9.3.1), which our load generator, counting every failure, never does.
     load = Background(
         server.port,
         mixed_paths(server),
