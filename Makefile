@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test setup db lint lock lighthouse clean bench
+.PHONY: run test setup db lint lock lighthouse clean bench soak
 
 # Reuse .venv when present; reinstall only when the lock file changes.
 $(STAMP): requirements-dev.lock
@@ -52,7 +52,18 @@ lighthouse: db
 clean:
 	rm -rf $(VENV) var .pytest_cache node_modules
 
-# Benchmarks (not part of make test): search latency and indexing rate at 1k/10k/100k causes on
-# SQLite and PostgreSQL beside the icontains baseline; table on stdout, bench/results.json.
+# Benchmarks (not part of make test; see bench/run.py): pages and API under gunicorn beside a
+# static file of the same size, worker memory, cold start; import rate; search latency and
+# indexing rate at 1k/10k/100k causes on SQLite and PostgreSQL beside the icontains baseline.
+# Table on stdout, bench/results.json. BENCH_SECTIONS=http,import,search picks sections.
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Load and faults (tests/test_soak.py; minutes, not part of make test): 60 s of mixed traffic
+# at 50 connections, gunicorn reloaded under load, PostgreSQL cut off (behind a proxy of the
+# test's own; the server is never stopped) and a private Redis stopped, each under load.
+SOAK_SECONDS ?= 60
+KB_SOAK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+soak: setup
+	KB_SOAK_SECONDS=$(SOAK_SECONDS) KB_TEST_DATABASE_URL=$(KB_SOAK_DATABASE_URL) \
+		$(BIN)/python -m pytest -m soak -p no:cacheprovider -s -q

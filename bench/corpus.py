@@ -223,3 +223,16 @@ class Corpus:
                 text = s2t.convert(self.random.choice(PRODUCTS) + words[0])
             result.append(text)
         return result
+
+
+def source_text(draft):
+    """One article of ``Corpus.article`` written as a source text in the content format
+    (DESIGN.md, section 3): question line, numbered causes with their paragraphs, closing
+    paragraph. What the importer reads from content/."""
+    question = draft["title"].replace("的原因", "") + "，原因如下:"
+    lines = [question]
+    for position, cause in enumerate(draft["causes"], start=1):
+        lines.append(f"{position}、{cause['title']}")
+        lines.append(cause["explanation"] + "".join(cause["remedies"]))
+    lines.append(draft["summary"] + "".join(draft["advice"]))
+    return "\n".join(lines) + "\n"

@@ -1,8 +1,17 @@
 """`make bench`: run the benchmarks, print a table, write bench/results.json.
 
+Sections (all by default; BENCH_SECTIONS=http,import,search picks some):
+
+- http: throughput and latency of the pages and the API under gunicorn beside a static file of
+  the same size (bench/http_bench.py), worker memory, cold start;
+- import: import rate of a synthetic corpus written as source texts (bench/import_bench.py);
+- search: search latency and indexing rate against corpus size on SQLite and PostgreSQL beside
+  the icontains baseline (bench/search_bench.py).
+
 Each measurement runs in a fresh process against a database of its own (a temporary SQLite
-file, or a temporary PostgreSQL database), so runs do not share caches. Sizes and backends can
-be narrowed: BENCH_SIZES=1000,10000 BENCH_BACKENDS=sqlite make bench.
+file, or a temporary PostgreSQL database), so runs do not share caches. Search sizes and
+backends can be narrowed: BENCH_SIZES=1000,10000 BENCH_BACKENDS=sqlite make bench. Servers
+listen on ports from KB_LIVE_PORTS (default 8201-8299).
 """
 
 import json
@@ -31,19 +40,18 @@ def postgres_available():
         return False
 
 
-def run_search(backend, causes):
-    command = [
-        sys.executable,
-        str(ROOT / "bench" / "search_bench.py"),
-        "--backend",
-        backend,
-        "--causes",
-        str(causes),
-    ]
-    if causes >= 100_000:
-        command += ["--baseline-queries", "30"]
+def run_script(script, *arguments):
+    """Run bench/<script> in a fresh process; its last line of output is one JSON object."""
+    command = [sys.executable, str(ROOT / "bench" / script), *map(str, arguments)]
     output = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+def run_search(backend, causes):
+    arguments = ["--backend", backend, "--causes", causes]
+    if causes >= 100_000:
+        arguments += ["--baseline-queries", "30"]
+    return run_script("search_bench.py", *arguments)
 
 
 def table(rows, columns):
@@ -56,25 +64,70 @@ def table(rows, columns):
     return "\n".join(lines)
 
 
-def main():
+def bench_http(results):
+    print("http benchmark: gunicorn, pages beside a static file ...", file=sys.stderr, flush=True)
+    results["http"] = run_script(
+        "http_bench.py",
+        "--rounds",
+        os.environ.get("BENCH_HTTP_ROUNDS", "5"),
+        "--seconds",
+        os.environ.get("BENCH_HTTP_SECONDS", "4"),
+    )
+    http = results["http"]
+    print(
+        f"HTTP, {http['connections']} keep-alive connections, {http['rounds']} interleaved rounds "
+        f"of {http['seconds_per_round']} s, medians; static file of {http['page_bytes']} bytes"
+    )
+    print(
+        table(
+            http["throughput"],
+            ["target", "requests_per_second", "vs_static", "p50_ms", "p99_ms", "failures"],
+        )
+    )
+    memory, cold = http["memory"], http["cold_start"]
+    print(
+        f"\nworker memory after load: RSS {memory['worker_rss_mib']} MiB, "
+        f"PSS {memory['worker_pss_mib']} MiB"
+    )
+    print(
+        f"cold start: /healthz after {cold['healthz_seconds']} s, first page after "
+        f"{cold['first_page_seconds']} s (median of {cold['starts']})\n"
+    )
+
+
+def bench_import(results):
+    print("import benchmark: synthetic source texts ...", file=sys.stderr, flush=True)
+    results["import"] = run_script(
+        "import_bench.py", "--articles", os.environ.get("BENCH_IMPORT_ARTICLES", "1000")
+    )
+    print("import_content of a synthetic corpus (fresh SQLite)")
+    print(
+        table(
+            [results["import"]],
+            [
+                "articles",
+                "causes",
+                "import_seconds",
+                "articles_per_second",
+                "causes_per_second",
+                "reimport_seconds",
+                "reimport_changes",
+            ],
+        )
+        + "\n"
+    )
+
+
+def bench_search(results):
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(",") if s]
     backends = os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")
     if "postgresql" in backends and not postgres_available():
         backends.remove("postgresql")
-    results = {
-        "machine": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-        },
-        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "search": [],
-    }
+    results["search"] = []
     for causes in sizes:
         for backend in backends:
             print(f"search benchmark: {backend}, {causes} causes ...", file=sys.stderr, flush=True)
             results["search"].append(run_search(backend, causes))
-    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     print(
         table(
             results["search"],
@@ -91,6 +144,29 @@ def main():
             ],
         )
     )
+
+
+SECTIONS = {"http": bench_http, "import": bench_import, "search": bench_search}
+
+
+def main():
+    chosen = os.environ.get("BENCH_SECTIONS", ",".join(SECTIONS)).split(",")
+    unknown = set(chosen) - set(SECTIONS)
+    if unknown:
+        sys.exit(
+            f"BENCH_SECTIONS: unknown {', '.join(sorted(unknown))} (known: {', '.join(SECTIONS)})"
+        )
+    results = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    for name in chosen:
+        SECTIONS[name](results)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.db.models import Prefetch
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
@@ -117,11 +117,15 @@ def get_article(request, slug: str):
     }
 
 
+QUERY_MISSING = "请提供查询词 q。"
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request, exc):
     # The contract promises {"detail": "..."}: one readable sentence, not pydantic's list.
     fields = sorted({".".join(str(p) for p in e.get("loc", [])[1:]) or "参数" for e in exc.errors})
-    return api.create_response(request, {"detail": f"参数无效：{'、'.join(fields)}。"}, status=400)
+    detail = QUERY_MISSING if fields == ["q"] else f"参数无效：{'、'.join(fields)}。"
+    return api.create_response(request, {"detail": detail}, status=400)
 
 
 class SearchArticleOut(Schema):
@@ -153,14 +157,14 @@ class SearchOut(Schema):
 
 
 class SearchParams(Schema):
-    q: str = ""
-    page: int = 1
-    per_page: int = 10
+    # The schema says what the API accepts (schemathesis holds it to that, tests/test_hostile.py):
+    # a query with something to search (not only spaces or NULs), pages within bounds.
+    q: str = Field(pattern=r"[^\s\x00]", description="查询词")
+    page: int = Field(1, ge=1, le=10_000)
+    per_page: int = Field(10, ge=1, le=50)
 
 
 def _search_params(params):
-    if not 1 <= params.page <= 10_000 or not 1 <= params.per_page <= 50:
-        raise HttpError(400, "page 须在 1 到 10000 之间，per_page 须在 1 到 50 之间。")
     text = params.q.replace("\x00", "").strip()
     return text[:MAX_QUERY_LENGTH], len(text) > MAX_QUERY_LENGTH
 
@@ -177,7 +181,7 @@ def _search_params(params):
 def search_api(request, params: Query[SearchParams]):
     text, cut = _search_params(params)
     if not text:
-        raise HttpError(400, "请提供查询词 q。")
+        raise HttpError(400, QUERY_MISSING)
     page = search(text, page=params.page, per_page=params.per_page, log=params.page == 1)
     return {
         "query": page.query,

@@ -16,7 +16,8 @@ class SearchForm(forms.Form):
 
     def clean_page(self):
         value = self.cleaned_data["page"]
-        return int(value) if value.isdigit() and 0 < len(value) < 6 else 1
+        # isdecimal() alone would let "²" or "٣" through, which int() refuses or reads oddly.
+        return int(value) if value.isascii() and value.isdecimal() and 0 < len(value) < 6 else 1
 
     @property
     def query(self):

@@ -5,6 +5,7 @@ from django.conf import settings
 
 from kb.content import import_paths
 from kb.models import Article
+from tests.live import Server, prepare_site
 
 
 @pytest.fixture
@@ -126,3 +127,22 @@ def simplified_chinese():
 
     with translation.override("zh-hans"):
         yield
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A production copy of the site: static files collected, SQLite migrated, content imported."""
+    return prepare_site(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture
+def serve(tmp_path):
+    servers = []
+
+    def start(env):
+        servers.append(Server(env, tmp_path / f"gunicorn-{len(servers)}.log"))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()

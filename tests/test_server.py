@@ -1,135 +1,21 @@
 """The production configuration, served for real: gunicorn started by deploy/app.sh with the
-production settings, spoken to over HTTP on 127.0.0.1 (ports 8201-8299), as a load balancer would.
+production settings, spoken to over HTTP on 127.0.0.1 (tests/live.py), as a load balancer would.
 
 Faults are real ones: a database port where nothing listens, a TCP proxy in front of PostgreSQL
 that is cut and restored, a SIGHUP to the gunicorn master while clients keep asking.
 """
 
-import contextlib
-import http.client
 import json
 import os
-import random
 import re
-import secrets
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-HOST = "help.example.com"
-HTTPS = {"Host": HOST, "X-Forwarded-Proto": "https"}
-APP_SH = Path(settings.BASE_DIR) / "deploy" / "app.sh"
-
-
-def free_port():
-    for port in random.sample(range(8201, 8300), 99):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 8201-8299")
-
-
-def get(port, path, headers=None, timeout=10):
-    """(status, headers, body, seconds): one request on a fresh connection."""
-    started = time.monotonic()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request("GET", path, headers={"Connection": "close", **(headers or {})})
-        response = connection.getresponse()
-        body = response.read()
-        return response.status, response.headers, body, time.monotonic() - started
-    finally:
-        connection.close()
-
-
-def production_env(var_dir, static_root, **overrides):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "KB_", "GUNICORN_"))
-        and key not in {"DATABASE_URL", "REDIS_URL", "PORT", "WEB_CONCURRENCY"}
-    }
-    env.update(
-        KB_VENV=sys.prefix,
-        DJANGO_SETTINGS_MODULE="config.settings.prod",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS=f"{HOST},127.0.0.1",
-        KB_VAR_DIR=str(var_dir),
-        KB_STATIC_ROOT=str(static_root),
-        WEB_CONCURRENCY="2",
-        GUNICORN_THREADS="4",
-    )
-    env.update(overrides)
-    return env
-
-
-def app_sh(command, env):
-    result = subprocess.run(
-        [str(APP_SH), command], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stderr
-    return result
-
-
-class Server:
-    """gunicorn as the image runs it (`deploy/app.sh serve`), its output kept in a file."""
-
-    def __init__(self, env, log_path):
-        self.port = free_port()
-        self.log_path = log_path
-        env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
-        with open(log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                [str(APP_SH), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log()
-            try:
-                if get(self.port, "/healthz", timeout=1)[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError(f"gunicorn did not answer /healthz:\n{self.log()}")
-
-    def get(self, path, headers=HTTPS, **kwargs):
-        return get(self.port, path, headers, **kwargs)
-
-    def log(self):
-        return Path(self.log_path).read_text(errors="replace")
-
-    def log_records(self):
-        return [json.loads(line) for line in self.log().splitlines() if line.strip()]
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """A production copy of the site: static files collected, SQLite migrated, content imported."""
-    root = tmp_path_factory.mktemp("site")
-    env = production_env(root / "var", root / "static")
-    app_sh("collectstatic", env)
-    app_sh("release", env)
-    return env
+from tests.live import HOST, HTTPS, Server, TcpProxy
 
 
 @pytest.fixture(scope="module")
@@ -138,19 +24,6 @@ def server(site, tmp_path_factory):
     server = Server(site, tmp_path_factory.mktemp("server") / "gunicorn.log")
     yield server
     server.stop()
-
-
-@pytest.fixture
-def serve(tmp_path):
-    servers = []
-
-    def start(env):
-        servers.append(Server(env, tmp_path / f"gunicorn-{len(servers)}.log"))
-        return servers[-1]
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 def test_pages_are_served_over_https_only_with_far_future_static_files(server):
@@ -236,55 +109,6 @@ def test_database_down_gives_the_branded_503_page_within_a_second(site, serve, t
     error = next(r for r in server.log_records() if r["logger"] == "django.request")
     assert error["level"] == "ERROR" and error["status"] == 503 and error["path"] == "/"
     assert "OperationalError" in error["exception"] and error["request_id"] != "-"
-
-
-class TcpProxy:
-    """Forwards 127.0.0.1:port to the database; down() cuts every connection and refuses new
-    ones, up() accepts again: the database vanishing from the network and coming back."""
-
-    def __init__(self, upstream):
-        self.upstream = upstream
-        self.port = free_port()
-        self.connections = set()
-        self.listener = None
-
-    def up(self):
-        self.listener = socket.create_server(("127.0.0.1", self.port))
-        self.listener.settimeout(0.1)
-        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
-
-    def down(self):
-        self.listener.close()
-        for sock in list(self.connections):
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
-        self.connections.clear()
-
-    def _accept(self, listener):
-        while listener.fileno() != -1:
-            try:
-                client, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            server = socket.create_connection(self.upstream)
-            self.connections |= {client, server}
-            for source, target in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
-
-    @staticmethod
-    def _pump(source, target):
-        try:
-            while data := source.recv(65536):
-                target.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, target):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
 
 
 @pytest.mark.skipif(
