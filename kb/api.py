@@ -7,8 +7,9 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
+from . import feedback
 from .forms import MAX_QUERY_LENGTH
-from .models import Article, Cause, Remedy
+from .models import Article, ArticleHits, Cause, Remedy
 from .search.engine import search, suggest
 
 
@@ -214,3 +215,23 @@ class SuggestOut(Schema):
 def suggest_api(request, q: str = ""):
     text = q.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
     return {"query": text, "suggestions": suggest(text) if text else []}
+
+
+class SearchClickIn(Schema):
+    slug: str = Field(min_length=1, max_length=100, pattern=r"^[a-z0-9-]+$")
+
+
+@api.post(
+    "/search/click",
+    response={204: None, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    summary="记录读者点了哪个搜索结果（热门问题）",
+    description="只计数，不记录读者信息；每个网络地址有频率限制。",
+)
+def search_click(request, payload: SearchClickIn):
+    if feedback.address_limited(request, "search-click"):
+        raise HttpError(429, "操作太频繁，请稍后再试。")
+    article = Article.objects.published().filter(slug=payload.slug).first()
+    if article is None:
+        raise HttpError(404, "没有这篇文章。")
+    ArticleHits.objects.record_search_click(article)
+    return 204, None

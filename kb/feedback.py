@@ -84,11 +84,15 @@ def _over_limit(key, limit):
         return False
 
 
-def rate_limited(request, visitor):
+def address_limited(request, scope, limit=RATE_LIMIT_PER_ADDRESS):
+    """Whether this network address (hashed) went over ``limit`` actions of ``scope``."""
     address = _keyed_hash(f"address:{request.META.get('REMOTE_ADDR', '')}")
+    return _over_limit(f"kb:{scope}:address:{address}", limit)
+
+
+def rate_limited(request, visitor):
     over_visitor = _over_limit(f"kb:feedback:visitor:{visitor}", RATE_LIMIT_PER_VISITOR)
-    over_address = _over_limit(f"kb:feedback:address:{address}", RATE_LIMIT_PER_ADDRESS)
-    return over_visitor or over_address
+    return address_limited(request, "feedback") or over_visitor
 
 
 def record_feedback(article, visitor, helpful, cause=None, comment=""):

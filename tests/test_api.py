@@ -80,3 +80,48 @@ def test_unknown_api_paths_are_json_404s(client, db):
         assert response.status_code == 404
         assert response["Content-Type"].startswith("application/json")
         assert isinstance(response.json()["detail"], str)
+
+
+def test_a_chosen_search_result_counts_for_the_hot_questions(client, huabei):
+    from kb.models import ArticleHits
+
+    response = client.post(
+        "/api/search/click", {"slug": huabei.slug}, content_type="application/json"
+    )
+    assert response.status_code == 204
+    assert ArticleHits.objects.get(article=huabei).search_clicks == 1
+    assert list(Article.objects.hot()) == [huabei]
+
+
+def test_search_clicks_on_unknown_or_draft_articles_are_refused(client, huabei):
+    missing = client.post("/api/search/click", {"slug": "nope"}, content_type="application/json")
+    assert missing.status_code == 404 and "detail" in missing.json()
+    bad = client.post("/api/search/click", {"slug": "<x>"}, content_type="application/json")
+    assert bad.status_code == 400 and "detail" in bad.json()
+    assert (
+        client.post("/api/search/click", "not json", content_type="application/json").status_code
+        == 400
+    )
+    huabei.status = Article.Status.DRAFT
+    huabei.save()
+    response = client.post(
+        "/api/search/click", {"slug": huabei.slug}, content_type="application/json"
+    )
+    assert response.status_code == 404
+
+
+def test_search_clicks_are_rate_limited_per_address(client, huabei):
+    from kb.feedback import RATE_LIMIT_PER_ADDRESS
+
+    statuses = [
+        client.post(
+            "/api/search/click",
+            {"slug": huabei.slug},
+            content_type="application/json",
+            REMOTE_ADDR="203.0.113.77",
+        ).status_code
+        for _ in range(RATE_LIMIT_PER_ADDRESS + 10)
+    ]
+    first_refused = statuses.index(429)
+    assert 0 < first_refused <= RATE_LIMIT_PER_ADDRESS
+    assert set(statuses[:first_refused]) == {204} and set(statuses[first_refused:]) == {429}

@@ -93,4 +93,12 @@
   }
 
   document.querySelectorAll("input[data-suggest]").forEach(enhance);
+
+  // Which result readers choose feeds the hot questions: a count, nothing about the reader.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.result__title[data-article]");
+    if (!link || !navigator.sendBeacon) return;
+    var body = new Blob([JSON.stringify({ slug: link.getAttribute("data-article") })], { type: "application/json" });
+    navigator.sendBeacon("/api/search/click", body);
+  });
 })();

@@ -89,6 +89,14 @@ def test_reader_searches_from_the_home_page_and_lands_on_the_cause(site, page, h
     first.click()
     expect(page).to_have_url(f"{site}{huabei.get_absolute_url()}#cause-3")
     expect(page.locator("#cause-3")).to_be_in_viewport()
+    # The choice was counted for the hot questions (a beacon, sent as the page changed).
+    from kb.models import ArticleHits
+
+    for _ in range(20):
+        if ArticleHits.objects.filter(article=huabei, search_clicks=1).exists():
+            break
+        page.wait_for_timeout(100)
+    assert ArticleHits.objects.get(article=huabei).search_clicks == 1
 
 
 def test_suggestions_appear_while_typing_and_lead_to_the_cause(site, page, huabei):
