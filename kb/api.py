@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
@@ -234,4 +235,4 @@ def search_click(request, payload: SearchClickIn):
     if article is None:
         raise HttpError(404, "没有这篇文章。")
     ArticleHits.objects.record_search_click(article)
-    return 204, None
+    return HttpResponse(status=204)
