@@ -171,15 +171,6 @@ def normalize(text):
     return to_simplified(remove_pinyin_artefacts(text)).lower()
 
 
-def normalize_chars(text):
-    """normalize() with positions that map back to ``text`` (for snippets): whole-text when the
-    length is kept, as it nearly always is, else one character at a time."""
-    whole = normalize(text)
-    if len(whole) == len(text):
-        return whole
-    return "".join((normalize(ch) or " ")[0] for ch in text)
-
-
 def words(text):
     """Index/query words of normalised text: rjieba search mode, without stopwords or
     punctuation; Latin and digit runs are words too."""
@@ -407,7 +398,6 @@ __all__ = [
     "analyze_query",
     "ngrams",
     "normalize",
-    "normalize_chars",
     "pinyin_tokens",
     "split_pinyin",
     "words",

@@ -8,6 +8,7 @@ from kb.models import Article, Category, Cause
 from kb.text import has_cjk, segment
 
 from .analyzer import SEARCH_WORDS, STOPWORDS, normalize, usual_reading
+from .engine import _stats
 
 MAX_TITLES = 2000
 
@@ -26,7 +27,19 @@ def _distance(a, b):
     return previous[-1]
 
 
+_cached = {"generation": None, "words": None}
+
+
 def _vocabulary():
+    """Pinyin -> word for the words of published titles, kept while the index generation
+    (kb.search.engine) stays the same: zero-result pages are common, titles change rarely."""
+    generation = _stats.generation
+    if generation is None or _cached["generation"] != generation:
+        _cached["words"], _cached["generation"] = _read_vocabulary(), generation
+    return _cached["words"]
+
+
+def _read_vocabulary():
     titles = list(Article.objects.published().values_list("title", flat=True)[:MAX_TITLES])
     titles += Cause.objects.filter(article__in=Article.objects.published()).values_list(
         "title", flat=True

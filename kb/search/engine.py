@@ -90,7 +90,7 @@ class _Statistics:
         self.total = 0
         self.synonyms = ()
 
-    def refresh(self, backend):
+    def refresh(self):
         state = SearchIndexState.objects.filter(pk=1).values_list("generation", flat=True).first()
         with self.lock:
             if state == self.generation:
@@ -180,7 +180,7 @@ def search(raw_query, page=1, per_page=PER_PAGE, log=False):
     with nothing searchable gives an empty page."""
     started = time.perf_counter()
     backend = get_backend()
-    _stats.refresh(backend)
+    _stats.refresh()
     query = analyze_query(raw_query or "", _stats.synonyms)
     result = SearchPage(query=query.text, per_page=per_page, truncated=query.truncated)
     if query:

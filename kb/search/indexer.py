@@ -20,7 +20,7 @@ from kb.markdown import render_markdown
 from kb.models import Article, Category, Cause, Remedy, SearchDocument, SearchIndexState
 from kb.text import to_simplified
 
-from .analyzer import ANALYZER_VERSION, ngrams, normalize, pinyin_tokens, words
+from .analyzer import ANALYZER_VERSION, ngrams, normalize, pinyin_tokens, unique, words
 from .backends import get_backend
 
 # Characters that can make Markdown or HTML; text without them reads the same rendered.
@@ -37,9 +37,7 @@ def plain_text(markdown_source):
 
 
 def _tokens(tokens):
-    result = dict.fromkeys(tokens)
-    result.pop("", None)
-    return " ".join(result)
+    return " ".join(unique(tokens))
 
 
 @dataclass(frozen=True)
