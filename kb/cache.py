@@ -1,32 +1,45 @@
 """The public page cache.
 
-Whole rendered pages are cached under a key made of
+Pages that are the same for every anonymous reader (home, categories, articles) are kept whole,
+headers and all, and ``PageCacheMiddleware`` answers a repeat request for them from the cache
+before the rest of the middleware, the URL resolver and the view run: a cached page costs about
+what a static file costs.
 
-- the content version: one value that every change to articles, causes, remedies, categories
-  or synonyms replaces (kb.signals), so a publish, an edit or an import invalidates every page
-  at once without knowing which pages showed the changed record;
-- the page variant (``settings.KB_PAGE_VARIANT``, e.g. simplified or traditional script);
-- the absolute URL: scheme, host, path and query string.
+A view opts in with ``@cache_public_page``; the middleware stores what the whole stack made of
+its answer (the traditional-script conversion, the security headers) under a key made of
 
-Only pages that are the same for every anonymous reader are cached: GET and HEAD requests
-without a session cookie (staff see their edits at once), answered 200, setting no cookie and
-carrying no CSRF token. Cached or not, such pages get an ETag and Last-Modified, so browsers and
-CDNs revalidate with a 304 instead of downloading the page again, and a Cache-Control that lets
-a CDN keep them ``KB_CDN_MAX_AGE`` seconds and serve a stale copy while it revalidates.
+- the page variant (``settings.KB_PAGE_VARIANT``: by default the script, which the URL prefix
+  decides, see kb.variants) and the absolute URL: scheme, host, path and query string;
+- the code version: a fingerprint of the code, templates and static manifest, so a deploy never
+  serves pages that an older release rendered;
+
+and the entry carries the content version it was made from. The content version is one value
+that every change to articles, causes, remedies, categories or synonyms replaces (kb.signals): an
+entry from an older content version is a miss, so a publish, an edit or an import shows at once
+everywhere without knowing which pages showed the changed record. Both are read in one cache
+call (one round trip to Redis).
+
+Only GET and HEAD requests without a session cookie (staff see their edits at once) are
+answered from the cache, and only answers that are 200, set no cookie and carry nothing of one
+visitor (no CSRF token: the feedback forms need none, see kb.csrf) are stored. Such pages get
+an ETag and Last-Modified, so browsers and CDNs revalidate with a 304 instead of downloading
+the page again, and a Cache-Control that lets a CDN keep them ``KB_CDN_MAX_AGE`` seconds and
+serve a stale copy while it revalidates.
 
 Redis being down is a cache miss (django-redis ignores the errors): pages are then rendered
 from the database as if there were no cache.
 """
 
+import functools
 import hashlib
 import logging
 import time
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils import translation
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
@@ -39,6 +52,15 @@ logger = logging.getLogger(__name__)
 
 CONTENT_VERSION_KEY = "kb:content-version"
 CACHE_STATUS_HEADER = "X-Page-Cache"
+# Set on a view's response by @cache_public_page: how long the middleware may keep it.
+_CACHEABLE_FOR = "kb_page_cache_seconds"
+# Headers made per response or by the middleware itself; everything else is kept and replayed.
+_NOT_STORED = frozenset(
+    {"content-length", "set-cookie", "etag", "last-modified", "cache-control", "expires", "date"}
+)
+# What the code version is a fingerprint of, below the project folder.
+_CODE = ("kb", "config", "templates")
+_CODE_SUFFIXES = frozenset({".py", ".html", ".txt", ".xml", ".toml"})
 
 
 def _new_version():
@@ -49,8 +71,8 @@ def _new_version():
 def content_version():
     version = cache.get(CONTENT_VERSION_KEY)
     if version is None:
-        # First request, or the cache was emptied: start a version; never cache it for ever
-        # blindly (add: another worker may have started one a moment ago).
+        # First request, or the cache was emptied: start a version (add: another worker may
+        # have started one a moment ago).
         cache.add(CONTENT_VERSION_KEY, _new_version(), timeout=None)
         version = cache.get(CONTENT_VERSION_KEY) or _new_version()
     return version
@@ -61,14 +83,31 @@ def bump_content_version():
     cache.set(CONTENT_VERSION_KEY, _new_version(), timeout=None)
 
 
-def language_variant(request):
-    """The default variant: the active language (LocaleMiddleware sets it from the URL prefix,
-    the language cookie or Accept-Language)."""
-    return translation.get_language() or ""
+@functools.cache
+def code_version():
+    """A fingerprint of what renders the pages: the project's code and templates and the static
+    files' manifest (hashed file names appear in pages). Computed once per process."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    files = [
+        path
+        for folder in _CODE
+        for path in sorted((root / folder).rglob("*"))
+        if path.suffix in _CODE_SUFFIXES and path.is_file()
+    ]
+    files.append(Path(settings.STATIC_ROOT) / "staticfiles.json")
+    for path in files:
+        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            digest.update(b"-")
+    return digest.hexdigest()[:16]
 
 
 def page_variant(request):
-    """What, beyond the URL, makes this request's page differ: ``settings.KB_PAGE_VARIANT``.
+    """What, beyond the URL, makes this request's page differ: ``settings.KB_PAGE_VARIANT``, a
+    function of the request alone (the middleware asks before any view or language is active).
 
     A variant chosen by a cookie must also make CDNs vary (``Vary: Cookie`` or better, keep the
     variant in the URL: a prefix or a parameter), or they will mix the variants.
@@ -76,10 +115,10 @@ def page_variant(request):
     return str(import_string(settings.KB_PAGE_VARIANT)(request))
 
 
-def page_cache_key(request, version):
-    digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    variant = hashlib.sha256(page_variant(request).encode()).hexdigest()[:16]
-    return f"kb:page:{version}:{variant}:{digest}"
+def page_cache_key(request):
+    url = request.build_absolute_uri()
+    digest = hashlib.sha256(f"{page_variant(request)}\n{url}".encode()).hexdigest()
+    return f"kb:page:{code_version()}:{digest}"
 
 
 def is_anonymous_read(request):
@@ -104,9 +143,9 @@ def _etag(content):
     return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
 
 
-def _public_headers(response, etag, last_modified):
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
+def _public_headers(response, entry):
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["last_modified"])
     # Browsers revalidate every time (a cheap 304); shared caches keep the page a while.
     patch_cache_control(
         response,
@@ -115,7 +154,6 @@ def _public_headers(response, etag, last_modified):
         s_maxage=settings.KB_CDN_MAX_AGE,
         stale_while_revalidate=settings.KB_CDN_STALE_WHILE_REVALIDATE,
     )
-    return response
 
 
 def _seconds_to_next_publication():
@@ -136,51 +174,86 @@ def _seconds_to_next_publication():
 
 
 def cache_public_page(view=None, *, timeout=None):
-    """Cache a public page view (see the module docstring). Use on every page view whose
-    output depends only on the URL, the variant and the content; ``timeout`` (seconds) bounds
-    pages that also show something else that changes, such as reading counts."""
+    """Let PageCacheMiddleware keep a public page view's answers (see the module docstring).
+    Use on every page view whose output depends only on the URL, the variant and the content;
+    ``timeout`` (seconds) bounds pages that also show something else that changes, such as
+    reading counts. Answers that cannot be shared are marked never to be cached."""
     if view is None:
         return lambda view: cache_public_page(view, timeout=timeout)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not is_anonymous_read(request):
-            response = view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        if is_anonymous_read(request) and is_shareable(request, response):
+            seconds = settings.KB_PAGE_CACHE_SECONDS
+            setattr(response, _CACHEABLE_FOR, min(timeout or seconds, seconds))
+        else:
             add_never_cache_headers(response)
-            return response
+        return response
 
-        version = content_version()
-        key = page_cache_key(request, version)
-        entry = cache.get(key)
-        if entry is not None:
-            response = HttpResponse(entry["content"], content_type=entry["content_type"])
+    return wrapped
+
+
+def _entry(response, version):
+    if hasattr(response, "render") and callable(response.render):
+        response.render()
+    return {
+        "version": version,
+        "content": response.content,
+        "headers": [
+            (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
+        ],
+        "etag": _etag(response.content),
+        "last_modified": int(version) / 1_000_000,
+    }
+
+
+def _replay(entry):
+    response = HttpResponse(entry["content"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    response["Content-Length"] = str(len(entry["content"]))
+    return response
+
+
+class PageCacheMiddleware:
+    """Answer cached public pages early, and store the pages that @cache_public_page marks.
+
+    Sits just after WhiteNoise: outside CSPMiddleware and everything else that shapes a page
+    (their headers are stored with it), inside the middleware that must see every request
+    (health checks, the request id, SecurityMiddleware's redirects and headers)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_anonymous_read(request):
+            return self.get_response(request)
+        key = page_cache_key(request)
+        found = cache.get_many([CONTENT_VERSION_KEY, key])
+        version = found.get(CONTENT_VERSION_KEY) or content_version()
+        entry = found.get(key)
+        if entry is not None and entry["version"] == version:
+            response = _replay(entry)
             response[CACHE_STATUS_HEADER] = "hit"
         else:
-            response = view(request, *args, **kwargs)
-            if not is_shareable(request, response):
+            response = self.get_response(request)
+            seconds = getattr(response, _CACHEABLE_FOR, None)
+            if seconds is None:
+                return response
+            if response.cookies:  # something below set a cookie after the view: not shareable
                 add_never_cache_headers(response)
                 return response
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            entry = {
-                "content": response.content,
-                "content_type": response["Content-Type"],
-                "etag": _etag(response.content),
-                "last_modified": int(version) / 1_000_000,
-            }
-            seconds = min(timeout or settings.KB_PAGE_CACHE_SECONDS, settings.KB_PAGE_CACHE_SECONDS)
+            entry = _entry(response, version)
             until_publication = _seconds_to_next_publication()
             if until_publication is not None:
                 seconds = min(seconds, until_publication)
             cache.set(key, entry, seconds)
             response[CACHE_STATUS_HEADER] = "miss"
-
-        _public_headers(response, entry["etag"], entry["last_modified"])
+        _public_headers(response, entry)
         return get_conditional_response(
             request,
             etag=entry["etag"],
             last_modified=int(entry["last_modified"]),
             response=response,
         )
-
-    return wrapped

@@ -36,6 +36,12 @@ def current_variant():
     return TRADITIONAL if translation.get_language() == TRADITIONAL else SIMPLIFIED
 
 
+def url_variant(request):
+    """The script a request's page is in, from its URL alone (the page cache asks before
+    LocaleMiddleware runs): ``zh-hant`` under the /zh-hant/ prefix, else the default."""
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+
+
 def to_traditional_markup(markup):
     """Convert a rendered page to traditional characters, leaving the kept parts alone. Markup
     and URLs are ASCII (slugs, percent-encoding), so only the text changes."""

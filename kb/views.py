@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import feedback, seo
 from .cache import cache_public_page
+from .csrf import cross_origin_protected
 from .forms import SearchForm
 from .models import Article, ArticleHits, Category
 from .search.did_you_mean import did_you_mean
@@ -175,8 +176,18 @@ def _thanks_url(article, form_data):
     return f"{reverse('kb:feedback_thanks', kwargs={'slug': article.slug})}?{urlencode(query)}"
 
 
+def _vote_refused(request, slug):
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"detail": "只能在本站的页面上提交反馈。"}, status=403)
+    article = get_object_or_404(_published_articles(), slug=slug)
+    return render(
+        request, "kb/feedback_error.html", {"article": article, "cross_origin": True}, status=403
+    )
+
+
 @never_cache
 @require_POST
+@cross_origin_protected(_vote_refused)
 def feedback_vote(request, slug):
     """Record a vote (and optional comment). Without JavaScript: 303 to the thank-you page;
     with it (Accept: application/json): a JSON answer."""

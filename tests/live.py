@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import random
-import re
 import secrets
 import signal
 import socket
@@ -54,24 +53,24 @@ def get(port, path, headers=None, timeout=10):
 
 
 def post_form(port, page, action, fields, headers=HTTPS, timeout=10):
-    """POST a form as a browser would: GET the form's page for a CSRF cookie, then send the
-    fields to ``action`` with the token and our own Origin. Returns the status."""
-    status, response_headers, _, _ = get(port, page, headers)
+    """POST a form as a browser would: GET the form's page, check that it holds a form posting
+    to ``action``, then send the fields from our own origin (Origin and Sec-Fetch-Site, as a
+    browser sends them; kb.csrf). Returns the status."""
+    status, _, body, _ = get(port, page, headers)
     assert status == 200, status
-    cookies = " ".join(response_headers.get_all("Set-Cookie") or [])
-    token = re.search(r"csrftoken=([^;]+)", cookies).group(1)
+    assert f'action="{action}"'.encode() in body, f"no form posting to {action} on {page}"
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request(
             "POST",
             action,
-            body=urlencode({**fields, "csrfmiddlewaretoken": token}),
+            body=urlencode(fields),
             headers={
                 **headers,
                 "Connection": "close",
                 "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": f"csrftoken={token}",
                 "Origin": f"https://{headers['Host']}",
+                "Sec-Fetch-Site": "same-origin",
             },
         )
         response = connection.getresponse()

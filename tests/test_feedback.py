@@ -17,7 +17,9 @@ def test_article_and_each_cause_ask_for_feedback(client, huabei):
     page = client.get(huabei.get_absolute_url()).content.decode()
     assert page.count("这篇文章有帮助吗？") == 1
     assert page.count("这个办法解决了吗？") == 4
-    assert page.count('name="csrfmiddlewaretoken"') == 5
+    # No per-visitor token: the page is the same for every reader (kb.csrf, kb.cache).
+    assert page.count('<form class="feedback" method="post"') == 5
+    assert "csrfmiddlewaretoken" not in page
 
 
 def test_vote_without_javascript_redirects_to_a_thank_you(client, huabei, vote_url):
@@ -57,13 +59,66 @@ def test_visitors_are_anonymous(client, vote_url):
     assert raw_id.split(":")[0] not in vote.visitor and len(vote.visitor) == 64
 
 
-def test_votes_need_a_csrf_token(huabei, vote_url):
+BROWSER_SAME_ORIGIN = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://sub.testserver"},
+        # A browser without Fetch Metadata: the Origin decides.
+        {"Origin": "https://evil.example"},
+        {"Origin": "http://testserver.evil.example"},
+        {"Origin": "null"},
+    ],
+)
+def test_votes_sent_from_another_site_are_refused(huabei, vote_url, headers):
     client = Client(enforce_csrf_checks=True)
-    assert client.post(vote_url, {"helpful": "yes"}).status_code == 403
-    client.get(huabei.get_absolute_url())
-    token = client.cookies["csrftoken"].value
-    response = client.post(vote_url, {"helpful": "yes", "csrfmiddlewaretoken": token})
+    page = client.post(vote_url, {"helpful": "yes"}, headers=headers)
+    assert page.status_code == 403
+    assert "只能在本站的文章页面上提交" in page.content.decode()
+    as_json = client.post(
+        vote_url, {"helpful": "yes"}, headers={**headers, "Accept": "application/json"}
+    )
+    assert as_json.status_code == 403 and as_json.json() == {
+        "detail": "只能在本站的页面上提交反馈。"
+    }
+    assert not Feedback.objects.exists()
+    assert feedback.VISITOR_COOKIE not in client.cookies
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        BROWSER_SAME_ORIGIN,
+        {"Sec-Fetch-Site": "none"},  # typed or bookmarked by the reader
+        {"Origin": "http://testserver"},  # a browser without Fetch Metadata, our own page
+        {},  # not a browser: nothing to forge, a script can send any header it likes
+    ],
+)
+def test_votes_from_our_own_pages_need_no_token(huabei, vote_url, headers):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(vote_url, {"helpful": "yes"}, headers=headers)
     assert response.status_code == 303
+    assert Feedback.objects.filter(article=huabei, helpful=True).count() == 1
+
+
+@pytest.mark.parametrize("origin", ["https://help.example.com", "https://m.example.com"])
+def test_trusted_origins_may_send_votes(settings, huabei, vote_url, origin):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://help.example.com", "https://*.example.com"]
+    client = Client(enforce_csrf_checks=True)
+    headers = {"Origin": origin, "Sec-Fetch-Site": "same-site"}
+    assert client.post(vote_url, {"helpful": "yes"}, headers=headers).status_code == 303
+    other = {"Origin": "https://example.org", "Sec-Fetch-Site": "cross-site"}
+    assert client.post(vote_url, {"helpful": "yes"}, headers=other).status_code == 403
+
+
+def test_signed_in_forms_keep_djangos_token_check(admin_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    response = client.post("/admin/logout/", headers=BROWSER_SAME_ORIGIN)
+    assert response.status_code == 403
 
 
 def test_javascript_gets_json_and_the_answer_is_never_cached(client, vote_url):

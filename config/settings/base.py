@@ -50,14 +50,14 @@ MIDDLEWARE = [
     "kb.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached public pages are answered here, with the headers of the middleware below (kb.cache).
+    "kb.cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kb.variants.ScriptVariantLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "kb.variants.TraditionalScriptMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # After CSRF: puts each visitor's token into cached pages' forms (kb.csrf).
-    "kb.csrf.CsrfPlaceholderMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -206,7 +206,7 @@ KB_CDN_MAX_AGE = int(os.environ.get("KB_CDN_MAX_AGE", "60"))
 KB_CDN_STALE_WHILE_REVALIDATE = int(os.environ.get("KB_CDN_STALE_WHILE_REVALIDATE", "600"))
 # Which variant of a page a request gets beyond its URL (e.g. the script: simplified or
 # traditional). A dotted path to a function(request) -> str; see kb.cache.page_variant.
-KB_PAGE_VARIANT = "kb.cache.language_variant"
+KB_PAGE_VARIANT = "kb.variants.url_variant"
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from kb import csrf, seo, variants
+from kb import seo, variants
 from kb.markdown import render_markdown, render_markdown_inline
 
 register = template.Library()
@@ -22,14 +22,6 @@ def markdown(text):
 def markdown_inline(text):
     """Render a one-line Markdown text without its wrapping paragraph."""
     return render_markdown_inline(text)
-
-
-@register.simple_tag
-def csrf_placeholder():
-    """A CSRF field whose token kb.csrf fills in per response, so the page stays cacheable."""
-    return format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf.PLACEHOLDER
-    )
 
 
 @register.simple_tag
