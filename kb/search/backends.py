@@ -110,9 +110,11 @@ class PostgresBackend:
     def _rows(self, cursor, ids, limit):
         if not ids:
             return []
+        # The few documents first, then their articles by key: with statistics that lag a bulk
+        # load, the planner would otherwise scan every published article (100 ms at 100k).
         cursor.execute(
-            f"SELECT {_COLUMNS} FROM kb_searchdocument d {_JOINS} "
-            f"WHERE d.id = ANY(%s) AND {_PUBLISHED}",
+            "WITH d AS MATERIALIZED (SELECT * FROM kb_searchdocument WHERE id = ANY(%s)) "
+            f"SELECT {_COLUMNS} FROM d {_JOINS} WHERE {_PUBLISHED}",
             [list(ids), timezone.now()],
         )
         by_id = {row[0]: Row(*row) for row in cursor.fetchall()}
@@ -179,7 +181,7 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute("REFRESH MATERIALIZED VIEW kb_search_terms")
             # Fresh planner statistics too: after a bulk load, stale ones pick slow plans.
-            cursor.execute("ANALYZE kb_searchdocument")
+            cursor.execute("ANALYZE kb_searchdocument, kb_article, kb_cause")
 
 
 BACKENDS = {"sqlite": SQLiteBackend, "postgresql": PostgresBackend}
