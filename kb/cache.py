@@ -10,8 +10,8 @@ its answer (the traditional-script conversion, the security headers) under a key
 
 - the page variant (``settings.KB_PAGE_VARIANT``: by default the script, which the URL prefix
   decides, see kb.variants) and the absolute URL: scheme, host, path and query string;
-- the code version: a fingerprint of the code, templates and static manifest, so a deploy never
-  serves pages that an older release rendered;
+- the code version: a fingerprint of the code, templates, locked dependencies and static
+  manifest (and ``KB_RELEASE``), so a deploy never serves pages that an older release rendered;
 
 and the entry carries the content version it was made from. The content version is one value
 that every change to articles, causes, remedies, categories or synonyms replaces (kb.signals): an
@@ -19,8 +19,9 @@ entry from an older content version is a miss, so a publish, an edit or an impor
 everywhere without knowing which pages showed the changed record. Both are read in one cache
 call (one round trip to Redis).
 
-Only GET and HEAD requests without a session cookie (staff see their edits at once) are
-answered from the cache, and only answers that are 200, set no cookie and carry nothing of one
+Only GET and HEAD requests without a session cookie (staff see their edits at once), for a path
+that a cached view answers (the search and the API never wait on the cache), are answered from
+the cache, and only answers that are 200, set no cookie and carry nothing of one
 visitor (no CSRF token: the feedback forms need none, see kb.csrf) are stored. Such pages get
 an ETag and Last-Modified, so browsers and CDNs revalidate with a 304 instead of downloading
 the page again, and a Cache-Control that lets a CDN keep them ``KB_CDN_MAX_AGE`` seconds and
@@ -40,6 +41,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, get_urlconf, resolve
+from django.utils import translation
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
@@ -54,13 +57,17 @@ CONTENT_VERSION_KEY = "kb:content-version"
 CACHE_STATUS_HEADER = "X-Page-Cache"
 # Set on a view's response by @cache_public_page: how long the middleware may keep it.
 _CACHEABLE_FOR = "kb_page_cache_seconds"
+# Set on the view itself: the middleware consults the cache only for paths such views answer.
+_CACHEABLE_VIEW = "kb_public_page"
 # Headers made per response or by the middleware itself; everything else is kept and replayed.
 _NOT_STORED = frozenset(
     {"content-length", "set-cookie", "etag", "last-modified", "cache-control", "expires", "date"}
 )
-# What the code version is a fingerprint of, below the project folder.
+# What the code version is a fingerprint of, below the project folder: the code, the templates
+# and the locked dependencies (a release that only upgrades Django changes pages too).
 _CODE = ("kb", "config", "templates")
 _CODE_SUFFIXES = frozenset({".py", ".html", ".txt", ".xml", ".toml"})
+_CODE_FILES = ("requirements.lock", "pyproject.toml")
 
 
 def _new_version():
@@ -85,9 +92,12 @@ def bump_content_version():
 
 @functools.cache
 def code_version():
-    """A fingerprint of what renders the pages: the project's code and templates and the static
-    files' manifest (hashed file names appear in pages). Computed once per process."""
-    digest = hashlib.sha256()
+    """A fingerprint of what renders the pages: the project's code, templates and locked
+    dependencies, the static files' manifest (hashed file names appear in pages) and
+    ``KB_RELEASE`` if the deployment names its release (an image digest, a commit). Computed
+    once per process, when the app is ready: under gunicorn's preload_app, in the master before
+    the workers fork, so that every worker of a release agrees."""
+    digest = hashlib.sha256(settings.KB_RELEASE.encode())
     root = Path(settings.BASE_DIR)
     files = [
         path
@@ -95,6 +105,7 @@ def code_version():
         for path in sorted((root / folder).rglob("*"))
         if path.suffix in _CODE_SUFFIXES and path.is_file()
     ]
+    files += [root / name for name in _CODE_FILES]
     files.append(Path(settings.STATIC_ROOT) / "staticfiles.json")
     for path in files:
         digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
@@ -191,7 +202,27 @@ def cache_public_page(view=None, *, timeout=None):
             add_never_cache_headers(response)
         return response
 
+    setattr(wrapped, _CACHEABLE_VIEW, True)
     return wrapped
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_public_page_path(path, language, urlconf):
+    """Whether a @cache_public_page view answers ``path`` (resolved in ``language``: the
+    /zh-hant/ prefix only matches while zh-hant is active). Remembered per path, so the search,
+    the API and everything else never wait on the cache for nothing."""
+    try:
+        with translation.override(language):
+            match = resolve(path, urlconf)
+    except Resolver404:
+        return False
+    return getattr(match.func, _CACHEABLE_VIEW, False)
+
+
+def is_public_page_path(request):
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    urlconf = getattr(request, "urlconf", None) or get_urlconf() or settings.ROOT_URLCONF
+    return _is_public_page_path(request.path_info, language, urlconf)
 
 
 def _entry(response, version):
@@ -204,7 +235,9 @@ def _entry(response, version):
             (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
         ],
         "etag": _etag(response.content),
-        "last_modified": int(version) / 1_000_000,
+        # When this copy was made: a scheduled article going live, the home page's refresh or
+        # a new release change a page without changing the content version.
+        "last_modified": time.time(),
     }
 
 
@@ -227,7 +260,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not is_anonymous_read(request):
+        if not (is_anonymous_read(request) and is_public_page_path(request)):
             return self.get_response(request)
         key = page_cache_key(request)
         found = cache.get_many([CONTENT_VERSION_KEY, key])

@@ -28,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ALLOWED_FETCH_SITES = frozenset({"same-origin", "none"})
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def is_trusted_origin(origin):
@@ -61,10 +62,20 @@ def is_cross_origin(request):
     if origin is None:
         return False
     try:
-        origin_host = urlsplit(origin).netloc
+        parts = urlsplit(origin)
     except ValueError:
         return True
-    return origin == "null" or origin_host.lower() != request.get_host().lower()
+    if origin == "null" or parts.scheme not in DEFAULT_PORTS:
+        return True
+    request_scheme = "https" if request.is_secure() else "http"
+    return _without_default_port(parts.netloc, parts.scheme) != _without_default_port(
+        request.get_host(), request_scheme
+    )
+
+
+def _without_default_port(host, scheme):
+    """``example.com:443`` and ``example.com`` are one host for https."""
+    return host.lower().removesuffix(f":{DEFAULT_PORTS[scheme]}")
 
 
 def cross_origin_protected(refused):

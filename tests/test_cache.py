@@ -122,21 +122,59 @@ def test_a_new_release_does_not_serve_pages_an_older_one_rendered(client, huabei
     assert client.get(url)["X-Page-Cache"] == "miss"
 
 
-def test_the_code_version_follows_the_templates(settings, tmp_path):
+def test_the_code_version_follows_templates_dependencies_and_the_release(settings, tmp_path):
     from kb import cache as page_cache
 
     settings.BASE_DIR = tmp_path
     (tmp_path / "templates").mkdir()
     page = tmp_path / "templates" / "page.html"
     page.write_text("<p>one</p>")
-    page_cache.code_version.cache_clear()
-    try:
-        first = page_cache.code_version()
-        page.write_text("<p>two</p>")
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("django==5.2.1\n")
+
+    def fingerprint():
         page_cache.code_version.cache_clear()
-        assert page_cache.code_version() != first
+        return page_cache.code_version()
+
+    try:
+        seen = {fingerprint()}
+        page.write_text("<p>two</p>")
+        seen.add(fingerprint())
+        lock.write_text("django==5.2.2\n")
+        seen.add(fingerprint())
+        settings.KB_RELEASE = "sha256:abc"
+        seen.add(fingerprint())
+        assert len(seen) == 4
+        assert fingerprint() in seen  # nothing changed: the same fingerprint
+        assert len(seen) == 4
     finally:
         page_cache.code_version.cache_clear()
+
+
+def test_only_paths_of_cached_views_consult_the_cache(client, huabei, monkeypatch):
+    from kb import cache as page_cache
+
+    lookups = []
+    real_get_many = page_cache.cache.get_many
+
+    def get_many(keys):
+        lookups.append(keys)
+        return real_get_many(keys)
+
+    monkeypatch.setattr(page_cache.cache, "get_many", get_many)
+    for url in (
+        "/api/articles",
+        "/api/search?q=花呗",
+        "/search/?q=花呗",
+        "/sitemap.xml",
+        "/no-such-page/",
+        f"{huabei.get_absolute_url()}troubleshoot/",
+    ):
+        client.get(url)
+    assert lookups == []
+    for url in ("/", "/zh-hant/", huabei.get_absolute_url(), huabei.category.get_absolute_url()):
+        client.get(url)
+    assert len(lookups) == 4
 
 
 def test_each_query_string_is_a_page_of_its_own(client, imported):
@@ -216,10 +254,15 @@ def test_deleting_a_category_or_editing_a_synonym_invalidates_too(client, import
 def test_scheduled_article_appears_when_its_time_comes(client, huabei):
     huabei.published_at = timezone.now() + timedelta(seconds=1.5)
     huabei.save()
-    assert huabei.title not in client.get("/").content.decode()
+    before = client.get("/")
+    assert huabei.title not in before.content.decode()
     assert client.get("/")["X-Page-Cache"] == "hit"
     time.sleep(2)
-    assert huabei.title in client.get("/").content.decode()
+    # A client revalidating by date alone gets the new page too: Last-Modified is when the
+    # page was rendered, not when the content last changed.
+    after = client.get("/", headers={"If-Modified-Since": before["Last-Modified"]})
+    assert after.status_code == 200 and huabei.title in after.content.decode()
+    assert after["Last-Modified"] != before["Last-Modified"]
 
 
 def test_pages_for_signed_in_staff_are_neither_cached_nor_served_from_cache(

@@ -104,6 +104,25 @@ def test_votes_from_our_own_pages_need_no_token(huabei, vote_url, headers):
     assert Feedback.objects.filter(article=huabei, helpful=True).count() == 1
 
 
+@pytest.mark.parametrize(
+    ("origin", "host", "secure"),
+    [
+        ("https://testserver", "testserver:443", True),
+        ("https://testserver:443", "testserver", True),
+        ("http://testserver:80", "testserver", False),
+        ("http://testserver:8000", "testserver:8000", False),
+    ],
+)
+def test_a_default_port_is_the_same_origin(huabei, vote_url, origin, host, secure):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        vote_url, {"helpful": "yes"}, headers={"Origin": origin}, secure=secure, HTTP_HOST=host
+    )
+    assert response.status_code == 303
+    other_port = {"Origin": "http://testserver:8001"}
+    assert client.post(vote_url, {"helpful": "yes"}, headers=other_port).status_code == 403
+
+
 @pytest.mark.parametrize("origin", ["https://help.example.com", "https://m.example.com"])
 def test_trusted_origins_may_send_votes(settings, huabei, vote_url, origin):
     settings.CSRF_TRUSTED_ORIGINS = ["https://help.example.com", "https://*.example.com"]

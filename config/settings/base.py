@@ -207,6 +207,9 @@ KB_CDN_STALE_WHILE_REVALIDATE = int(os.environ.get("KB_CDN_STALE_WHILE_REVALIDAT
 # Which variant of a page a request gets beyond its URL (e.g. the script: simplified or
 # traditional). A dotted path to a function(request) -> str; see kb.cache.page_variant.
 KB_PAGE_VARIANT = "kb.variants.url_variant"
+# The deployment's name for its release (an image digest, a commit): part of the page cache's
+# keys, beside a fingerprint of the code, so a new release never serves an older one's pages.
+KB_RELEASE = os.environ.get("KB_RELEASE", "")
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
