@@ -51,6 +51,8 @@ from django.utils.cache import (
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
+from . import hits
+
 logger = logging.getLogger(__name__)
 
 CONTENT_VERSION_KEY = "kb:content-version"
@@ -59,6 +61,8 @@ CACHE_STATUS_HEADER = "X-Page-Cache"
 _CACHEABLE_FOR = "kb_page_cache_seconds"
 # Set on the view itself: the middleware consults the cache only for paths such views answer.
 _CACHEABLE_VIEW = "kb_public_page"
+# Set on an article page's response: the article whose view to count (kb.hits).
+_ARTICLE = "kb_article_id"
 # Headers made per response or by the middleware itself; everything else is kept and replayed.
 _NOT_STORED = frozenset(
     {"content-length", "set-cookie", "etag", "last-modified", "cache-control", "expires", "date"}
@@ -235,6 +239,7 @@ def _entry(response, version):
             (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
         ],
         "etag": _etag(response.content),
+        "article": getattr(response, _ARTICLE, None),
         # When this copy was made: a scheduled article going live, the home page's refresh or
         # a new release change a page without changing the content version.
         "last_modified": time.time(),
@@ -283,6 +288,8 @@ class PageCacheMiddleware:
                 seconds = min(seconds, until_publication)
             cache.set(key, entry, seconds)
             response[CACHE_STATUS_HEADER] = "miss"
+        if entry.get("article") is not None:
+            hits.views.add(entry["article"])
         _public_headers(response, entry)
         return get_conditional_response(
             request,

@@ -514,14 +514,16 @@ class SearchDocument(models.Model):
 
 class ArticleHitsQuerySet(models.QuerySet):
     def record(self, article, *, views=0, search_clicks=0):
-        """Count a view or a search click for today: one cheap UPDATE, an INSERT once a day."""
+        """Count views or search clicks of an article (or its id) for today: one cheap UPDATE,
+        an INSERT once a day."""
         day = timezone.localdate()
-        counted = self.filter(article=article, day=day).update(
+        article_id = getattr(article, "pk", article)
+        counted = self.filter(article_id=article_id, day=day).update(
             views=F("views") + views, search_clicks=F("search_clicks") + search_clicks
         )
         if not counted:
             _, created = self.get_or_create(
-                article=article,
+                article_id=article_id,
                 day=day,
                 defaults={"views": views, "search_clicks": search_clicks},
             )

@@ -60,9 +60,11 @@ def _fresh_search_statistics():
 def fresh_page_cache():
     """Every test starts with no cached page: a rolled-back test sends no signal, so its pages
     would otherwise outlive its rows. (No cache.clear(): the Redis server is shared.)"""
+    from kb import hits
     from kb.cache import bump_content_version
 
     bump_content_version()
+    hits.views.flush_discarding()  # views another test counted are not this test's
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -90,17 +90,86 @@ def test_home_shows_hot_questions_most_read_first(client, huabei, fenqile):
     assert hot.index(fenqile.title) < hot.index(huabei.title)
 
 
-def test_reading_an_article_counts_a_view_for_today_when_the_page_is_rendered(client, huabei):
-    from kb.cache import bump_content_version
+def test_every_reading_of_an_article_counts_a_view_cached_or_not(client, huabei):
     from kb.models import ArticleHits
 
-    client.get(huabei.get_absolute_url())
-    client.get(huabei.get_absolute_url())  # answered by the page cache: no database write
-    bump_content_version()
-    client.get(huabei.get_absolute_url())
+    url = huabei.get_absolute_url()
+    statuses = [client.get(url)["X-Page-Cache"] for _ in range(3)]
+    assert statuses == ["miss", "hit", "hit"]
+    client.get(f"/zh-hant{url}")
     hits = ArticleHits.objects.get(article=huabei)
-    assert hits.views == 2 and hits.search_clicks == 0
+    assert hits.views == 4 and hits.search_clicks == 0
     assert list(Article.objects.hot()) == [huabei]
+
+
+def test_staff_and_other_pages_count_no_views(client, admin_client, huabei):
+    from kb.models import ArticleHits
+
+    admin_client.get(huabei.get_absolute_url())
+    client.get("/")
+    client.get(huabei.category.get_absolute_url())
+    client.get(f"{huabei.get_absolute_url()}troubleshoot/")
+    assert not ArticleHits.objects.exists()
+
+
+def test_views_are_written_in_batches(client, huabei, fenqile, settings):
+    from kb import hits
+    from kb.models import ArticleHits
+
+    settings.KB_VIEW_FLUSH_SECONDS = 3600
+    for article in (huabei, huabei, fenqile):
+        client.get(article.get_absolute_url())
+    assert not ArticleHits.objects.exists()  # counted in memory only, so far
+    assert hits.views.pending() == {huabei.pk: 2, fenqile.pk: 1}
+    settings.KB_VIEW_FLUSH_SECONDS = 0
+    client.get(huabei.get_absolute_url())  # the time has come: everything is written
+    assert dict(ArticleHits.objects.values_list("article__slug", "views")) == {
+        huabei.slug: 3,
+        fenqile.slug: 1,
+    }
+    assert hits.views.pending() == {}
+
+
+def test_views_that_cannot_be_written_are_kept_for_the_next_try(huabei, fenqile, monkeypatch):
+    from django.db import OperationalError
+
+    from kb import hits
+    from kb.models import ArticleHits
+
+    counter = hits.ViewCounter()
+    real_record = type(ArticleHits.objects).record
+    calls = []
+
+    def record(self, article, **counts):
+        calls.append(article)
+        if len(calls) == 2:
+            raise OperationalError("the database went away")
+        return real_record(self, article, **counts)
+
+    monkeypatch.setattr(type(ArticleHits.objects), "record", record)
+    counter._counts.update({huabei.pk: 2, fenqile.pk: 5})
+    counter.flush()  # the first article is written, the second fails and is kept
+    written = dict(ArticleHits.objects.values_list("article_id", "views"))
+    assert written == {calls[0]: 2 if calls[0] == huabei.pk else 5}
+    assert counter.pending() == {calls[1]: 5 if calls[1] == fenqile.pk else 2}
+    counter.flush()
+    assert dict(ArticleHits.objects.values_list("article_id", "views")) == {
+        huabei.pk: 2,
+        fenqile.pk: 5,
+    }
+    assert counter.pending() == {}
+
+
+@pytest.mark.django_db(transaction=True)  # the foreign key is checked when the write commits
+def test_views_of_a_deleted_article_are_dropped(huabei):
+    from kb import hits
+    from kb.models import ArticleHits
+
+    counter = hits.ViewCounter()
+    counter._counts.update({huabei.pk: 3})
+    huabei.delete()
+    counter.flush()
+    assert not ArticleHits.objects.exists() and counter.pending() == {}
 
 
 def test_article_offers_related_articles_and_a_copy_link_per_cause(client, huabei, fenqile):
