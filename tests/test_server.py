@@ -171,3 +171,30 @@ def test_reloading_gunicorn_with_hup_under_load_drops_no_request(site, serve):
     hangups = [r for r in server.log_records() if "Hang up" in r["message"]]
     assert len(hangups) == 2
     print(f"two HUPs under load: {len(results)} requests, none failed")
+
+
+def test_article_views_counted_in_memory_are_written_when_workers_stop(site, serve):
+    """Views of cached pages are added up per worker (kb.hits) and written when it exits."""
+    import sqlite3
+    from pathlib import Path
+
+    database = Path(site["KB_VAR_DIR"]) / "db.sqlite3"
+
+    def views():
+        with sqlite3.connect(database) as connection:
+            row = connection.execute(
+                "SELECT coalesce(sum(h.views), 0) FROM kb_articlehits h"
+                " JOIN kb_article a ON a.id = h.article_id WHERE a.slug = ?",
+                ["huabei-fenqi-wufa-huankuan"],
+            ).fetchone()
+        return row[0]
+
+    before = views()
+    server = serve({**site, "KB_VIEW_FLUSH_SECONDS": "3600"})
+    for _ in range(6):
+        status, headers, _, _ = server.get("/articles/huabei-fenqi-wufa-huankuan/")
+        assert status == 200
+    assert headers["X-Page-Cache"] == "hit"
+    assert views() == before  # in memory so far
+    server.stop()
+    assert views() == before + 6
