@@ -16,8 +16,9 @@ its answer (the traditional-script conversion, the security headers) under a key
 and the entry carries the content version it was made from. The content version is one value
 that every change to articles, causes, remedies, categories or synonyms replaces (kb.signals): an
 entry from an older content version is a miss, so a publish, an edit or an import shows at once
-everywhere without knowing which pages showed the changed record. Both are read in one cache
-call (one round trip to Redis).
+everywhere without knowing which pages showed the changed record. The version is read from the
+shared cache on every request; the pages a process served lately are also kept in its memory
+(``RecentPages``, ``KB_RECENT_PAGES`` of them), so a hit reads only that small value.
 
 Only GET and HEAD requests without a session cookie (staff see their edits at once), for a path
 that a cached view answers (the search and the API never wait on the cache), are answered from
@@ -34,7 +35,9 @@ from the database as if there were no cache.
 import functools
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 from functools import wraps
 from pathlib import Path
 
@@ -229,11 +232,12 @@ def is_public_page_path(request):
     return _is_public_page_path(request.path_info, language, urlconf)
 
 
-def _entry(response, version):
+def _entry(response, version, seconds):
     if hasattr(response, "render") and callable(response.render):
         response.render()
     return {
         "version": version,
+        "expires": time.time() + seconds,
         "content": response.content,
         "headers": [
             (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
@@ -254,6 +258,48 @@ def _replay(entry):
     return response
 
 
+def _is_current(entry, version):
+    """Made from the current content and still in time (cache backends expire entries too, but
+    a copy kept in a process must not outlive its timeout either)."""
+    return entry.get("version") == version and entry.get("expires", 0) > time.time()
+
+
+class RecentPages:
+    """The pages this process served lately, as they came out of the shared cache: a hit then
+    costs one small read (the content version) instead of reading and decoding the whole page
+    again. Bounded (least recently used go first); a copy is used only while it is current."""
+
+    def __init__(self):
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, version):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if not _is_current(entry, version):
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        size = settings.KB_RECENT_PAGES
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > size:
+                self._entries.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+recent_pages = RecentPages()
+
+
 class PageCacheMiddleware:
     """Answer cached public pages early, and store the pages that @cache_public_page marks.
 
@@ -268,10 +314,15 @@ class PageCacheMiddleware:
         if not (is_anonymous_read(request) and is_public_page_path(request)):
             return self.get_response(request)
         key = page_cache_key(request)
-        found = cache.get_many([CONTENT_VERSION_KEY, key])
-        version = found.get(CONTENT_VERSION_KEY) or content_version()
-        entry = found.get(key)
-        if entry is not None and entry["version"] == version:
+        version = content_version()
+        entry = recent_pages.get(key, version)
+        if entry is None:
+            entry = cache.get(key)
+            if entry is not None and _is_current(entry, version):
+                recent_pages.put(key, entry)
+            else:
+                entry = None
+        if entry is not None:
             response = _replay(entry)
             response[CACHE_STATUS_HEADER] = "hit"
         else:
@@ -282,11 +333,12 @@ class PageCacheMiddleware:
             if response.cookies:  # something below set a cookie after the view: not shareable
                 add_never_cache_headers(response)
                 return response
-            entry = _entry(response, version)
             until_publication = _seconds_to_next_publication()
             if until_publication is not None:
                 seconds = min(seconds, until_publication)
+            entry = _entry(response, version, seconds)
             cache.set(key, entry, seconds)
+            recent_pages.put(key, entry)
             response[CACHE_STATUS_HEADER] = "miss"
         if entry.get("article") is not None:
             hits.views.add(entry["article"])

@@ -155,13 +155,13 @@ def test_only_paths_of_cached_views_consult_the_cache(client, huabei, monkeypatc
     from kb import cache as page_cache
 
     lookups = []
-    real_get_many = page_cache.cache.get_many
+    real_content_version = page_cache.content_version
 
-    def get_many(keys):
-        lookups.append(keys)
-        return real_get_many(keys)
+    def content_version():
+        lookups.append(1)
+        return real_content_version()
 
-    monkeypatch.setattr(page_cache.cache, "get_many", get_many)
+    monkeypatch.setattr(page_cache, "content_version", content_version)
     for url in (
         "/api/articles",
         "/api/search?q=花呗",
@@ -175,6 +175,46 @@ def test_only_paths_of_cached_views_consult_the_cache(client, huabei, monkeypatc
     for url in ("/", "/zh-hant/", huabei.get_absolute_url(), huabei.category.get_absolute_url()):
         client.get(url)
     assert len(lookups) == 4
+
+
+def test_a_process_keeps_recent_pages_only_while_they_are_current(client, huabei, monkeypatch):
+    from kb import cache as page_cache
+
+    url = huabei.get_absolute_url()
+    client.get(url)
+    reads = []
+    real_get = page_cache.cache.get
+
+    def get(key, *args, **kwargs):
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(page_cache.cache, "get", get)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert reads == [page_cache.CONTENT_VERSION_KEY]  # the page itself came from memory
+    # A copy whose time ran out is not used, even with the same content version: the page is
+    # read from the shared cache again.
+    (key,) = page_cache.recent_pages._entries
+    page_cache.recent_pages._entries[key] = {**page_cache.recent_pages._entries[key], "expires": 0}
+    reads.clear()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert reads == [page_cache.CONTENT_VERSION_KEY, key]
+    # Another process changed the content: neither copy is used.
+    page_cache.cache.set(page_cache.CONTENT_VERSION_KEY, "1", timeout=None)
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_recent_pages_are_bounded(settings):
+    from kb.cache import RecentPages
+
+    settings.KB_RECENT_PAGES = 2
+    pages = RecentPages()
+    entry = {"version": "v", "expires": float("inf")}
+    for key in ("a", "b", "c"):
+        pages.put(key, entry)
+    assert pages.get("a", "v") is None and pages.get("c", "v") is entry
+    pages.put("d", entry)  # "b" is now the least recently used
+    assert pages.get("b", "v") is None and pages.get("c", "v") is entry
 
 
 def test_each_query_string_is_a_page_of_its_own(client, imported):
