@@ -130,7 +130,12 @@ def page_variant(request):
     A variant chosen by a cookie must also make CDNs vary (``Vary: Cookie`` or better, keep the
     variant in the URL: a prefix or a parameter), or they will mix the variants.
     """
-    return str(import_string(settings.KB_PAGE_VARIANT)(request))
+    return str(_hook(settings.KB_PAGE_VARIANT)(request))
+
+
+@functools.cache
+def _hook(dotted_path):
+    return import_string(dotted_path)
 
 
 def page_cache_key(request):
@@ -161,16 +166,25 @@ def _etag(content):
     return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
 
 
-def _public_headers(response, entry):
-    response["ETag"] = entry["etag"]
-    response["Last-Modified"] = http_date(entry["last_modified"])
+@functools.cache
+def _public_cache_control(cdn_max_age, stale_while_revalidate):
     # Browsers revalidate every time (a cheap 304); shared caches keep the page a while.
+    response = HttpResponse()
     patch_cache_control(
         response,
         public=True,
         max_age=0,
-        s_maxage=settings.KB_CDN_MAX_AGE,
-        stale_while_revalidate=settings.KB_CDN_STALE_WHILE_REVALIDATE,
+        s_maxage=cdn_max_age,
+        stale_while_revalidate=stale_while_revalidate,
+    )
+    return response["Cache-Control"]
+
+
+def _public_headers(response, entry):
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["last_modified"])
+    response["Cache-Control"] = _public_cache_control(
+        settings.KB_CDN_MAX_AGE, settings.KB_CDN_STALE_WHILE_REVALIDATE
     )
 
 
