@@ -4,7 +4,8 @@ loopback by bench.load. Prints one JSON object with three parts:
 
 - throughput: home, article (cached and uncached), search page and /api/search, each beside a
   static file of the article page's size served by the same server, the stack's ceiling. Targets
-  run interleaved, ROUNDS times, each for SECONDS; medians are reported (the machine is noisy);
+  run interleaved, in a new order each round, ROUNDS times, each for SECONDS; medians are
+  reported (the machine is noisy);
 - memory: RSS and PSS of each gunicorn worker after the load (PSS counts the pages the workers
   share with the master, preload_app, once);
 - cold start: from launching gunicorn to the first answered page, median of a few starts.
@@ -12,6 +13,7 @@ loopback by bench.load. Prints one JSON object with three parts:
 
 import argparse
 import json
+import random
 import shutil
 import statistics
 import sys
@@ -74,8 +76,8 @@ def cold_starts(env, folder, times):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--seconds", type=float, default=4)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--cold-starts", type=int, default=3)
     args = parser.parse_args()
@@ -107,8 +109,12 @@ def measure(folder, args):
         for paths in plan.values():  # warm-up: templates loaded, cached pages stored
             run_load(server.port, paths[:50], connections=4, requests=100)
         rounds = {name: [] for name in plan}
-        for _ in range(args.rounds):
-            for name, paths in plan.items():
+        for round_number in range(args.rounds):
+            # A new order every round (seeded: the same for every run), so no target always
+            # follows the same neighbour on a machine whose speed drifts.
+            order = random.Random(round_number).sample(list(plan), len(plan))
+            for name in order:
+                paths = plan[name]
                 result = run_load(
                     server.port, paths, connections=args.connections, seconds=args.seconds
                 )

@@ -69,9 +69,9 @@ def bench_http(results):
     results["http"] = run_script(
         "http_bench.py",
         "--rounds",
-        os.environ.get("BENCH_HTTP_ROUNDS", "5"),
+        os.environ.get("BENCH_HTTP_ROUNDS", "7"),
         "--seconds",
-        os.environ.get("BENCH_HTTP_SECONDS", "4"),
+        os.environ.get("BENCH_HTTP_SECONDS", "3"),
     )
     http = results["http"]
     print(

@@ -139,7 +139,8 @@ def _hook(dotted_path):
 
 
 def page_cache_key(request):
-    url = request.build_absolute_uri()
+    # The absolute URL (get_host() checks ALLOWED_HOSTS: no key for a forged Host).
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(f"{page_variant(request)}\n{url}".encode()).hexdigest()
     return f"kb:page:{code_version()}:{digest}"
 
