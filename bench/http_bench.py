@@ -19,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,10 +33,11 @@ CEILING = "/static/bench-ceiling.html"
 QUERIES = ["花呗", "还款失败", "huabei", "催收电话", "分期乐 联系人", "余额不足", "網絡繁忙"]
 
 
-def targets():
-    """name -> paths. Uncached pages get a new query string on every request: a page cache miss,
-    so each one is rendered from the database (and stored)."""
-    fresh = [f"{ARTICLE}?u={n}" for n in range(200_000)]
+def targets(run):
+    """name -> paths for one run (a round, or the warm-up). Uncached pages get a query string
+    never asked before, on every request of every run: a page cache miss, so each one is
+    rendered from the database (and stored)."""
+    fresh = [f"{ARTICLE}?u={run}-{n}" for n in range(200_000)]
     return {
         "static file (ceiling)": [CEILING],
         "article, cached": [ARTICLE],
@@ -105,13 +107,14 @@ def measure(folder, args):
 
     server = Server(env, folder / "gunicorn.log")
     try:
-        plan = targets()
+        plan = targets("warm-up")
         for paths in plan.values():  # warm-up: templates loaded, cached pages stored
             run_load(server.port, paths[:50], connections=4, requests=100)
         rounds = {name: [] for name in plan}
         for round_number in range(args.rounds):
             # A new order every round (seeded: the same for every run), so no target always
             # follows the same neighbour on a machine whose speed drifts.
+            plan = targets(round_number)
             order = random.Random(round_number).sample(list(plan), len(plan))
             for name in order:
                 paths = plan[name]
@@ -127,6 +130,8 @@ def measure(folder, args):
     throughput = []
     for name, runs in rounds.items():
         rps = statistics.median(r["requests_per_second"] for r in runs)
+        page_cache = sum((Counter(r["page_cache"]) for r in runs), Counter())
+        answered = sum(page_cache.values()) or 1
         throughput.append(
             {
                 "target": name,
@@ -135,6 +140,11 @@ def measure(folder, args):
                 "p50_ms": statistics.median(r["p50_ms"] for r in runs),
                 "p99_ms": statistics.median(r["p99_ms"] for r in runs),
                 "failures": sum(r["failures"] for r in runs),
+                # X-Page-Cache of the answers: "hit", "miss", or "none" (not a cached page).
+                "page_cache": dict(page_cache.most_common()),
+                "cache": " ".join(
+                    f"{state} {count / answered:.0%}" for state, count in page_cache.most_common()
+                ),
                 "rounds_rps": [r["requests_per_second"] for r in runs],
             }
         )

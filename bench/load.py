@@ -21,6 +21,7 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)  # ms, successful requests
     statuses: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)  # exception class name -> count
+    page_cache: Counter = field(default_factory=Counter)  # X-Page-Cache: hit, miss, (none)
     bytes: int = 0
 
     @property
@@ -50,6 +51,7 @@ class LoadResult:
             "p99_ms": round(self.percentile(99), 2) if self.latencies else None,
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "errors": dict(self.errors),
+            "page_cache": dict(self.page_cache),
         }
 
 
@@ -73,7 +75,7 @@ async def _read_response(reader):
     else:
         body = await reader.read()
     closes = headers.get("connection", "").lower() == "close"
-    return status, len(body), closes
+    return status, len(body), closes, headers.get("x-page-cache", "none")
 
 
 def _request(path, headers, keepalive):
@@ -95,12 +97,13 @@ async def _client(port, paths, offset, headers, keepalive, stop, result, timeout
                 )
             writer.write(_request(paths[n % len(paths)], headers, keepalive))
             n += 1
-            status, size, closes = await asyncio.wait_for(_read_response(reader), timeout)
+            status, size, closes, cached = await asyncio.wait_for(_read_response(reader), timeout)
         except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as error:
             result.errors[type(error).__name__] += 1
             closes = True
         else:
             result.statuses[status] += 1
+            result.page_cache[cached] += 1
             result.bytes += size
             if status < 400:
                 result.latencies.append((time.perf_counter() - started) * 1000)
@@ -126,7 +129,18 @@ async def _run(port, paths, connections, seconds, requests, headers, keepalive, 
 
     await asyncio.gather(
         *(
-            _client(port, paths, i, headers, keepalive, stop, result, timeout)
+            # Starting points spread evenly over the list: with a long list of distinct paths
+            # (pages not cached yet), no two connections ask for the same one.
+            _client(
+                port,
+                paths,
+                i * len(paths) // connections,
+                headers,
+                keepalive,
+                stop,
+                result,
+                timeout,
+            )
             for i in range(connections)
         )
     )
@@ -145,7 +159,7 @@ def run_load(
     keepalive=True,
     timeout=10,
 ):
-    """Ask for ``paths`` (in turn, each connection starting elsewhere in the list) over
+    """Ask for ``paths`` (in turn, the connections starting evenly spread over the list) over
     ``connections`` concurrent connections until ``seconds`` have passed or ``requests`` were
     made. Returns a LoadResult."""
     assert (seconds is None) != (requests is None), "give seconds or requests"

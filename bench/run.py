@@ -81,7 +81,7 @@ def bench_http(results):
     print(
         table(
             http["throughput"],
-            ["target", "requests_per_second", "vs_static", "p50_ms", "p99_ms", "failures"],
+            ["target", "requests_per_second", "vs_static", "p50_ms", "p99_ms", "failures", "cache"],
         )
     )
     memory, cold = http["memory"], http["cold_start"]

@@ -5,6 +5,7 @@ styles, iframes or ``javascript:`` URLs survive, and external links get ``rel="n
 nofollow"``.
 """
 
+import functools
 import re
 import threading
 
@@ -75,11 +76,26 @@ _cleaner = nh3.Cleaner(
 )
 
 
+# A page shows dozens of short texts (summary, causes, remedies) at a quarter of a millisecond
+# each; the same texts come back on every render, so each process remembers the latest ones
+# (short ones only: the memory stays bounded whatever an editor previews).
+_REMEMBERED_TEXTS = 4096
+_REMEMBERED_LENGTH = 4000
+
+
 def render_markdown(text):
     """Markdown source -> sanitised HTML (a SafeString)."""
-    html = _converter().reset().convert(text or "")
-    clean = _EXTERNAL_LINK.sub(r'<a href="\1" rel="noopener nofollow"', _cleaner.clean(html))
-    return mark_safe(clean)  # sanitised by nh3 just above
+    text = text or ""
+    html = _remembered(text) if len(text) <= _REMEMBERED_LENGTH else _render(text)
+    return mark_safe(html)  # sanitised by nh3 in _render
+
+
+def _render(text):
+    html = _converter().reset().convert(text)
+    return _EXTERNAL_LINK.sub(r'<a href="\1" rel="noopener nofollow"', _cleaner.clean(html))
+
+
+_remembered = functools.lru_cache(maxsize=_REMEMBERED_TEXTS)(_render)
 
 
 def render_markdown_inline(text):
