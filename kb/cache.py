@@ -42,7 +42,7 @@ from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import translation
@@ -51,6 +51,7 @@ from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
 )
+from django.utils.connection import ConnectionProxy
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
@@ -59,6 +60,9 @@ from . import hits
 logger = logging.getLogger(__name__)
 
 CONTENT_VERSION_KEY = "kb:content-version"
+# The pages themselves go to a cache of their own (settings.CACHES["pages"]); the content
+# version and everything else stay in the default one, which a flood of pages cannot evict.
+page_store = ConnectionProxy(caches, "pages")
 CACHE_STATUS_HEADER = "X-Page-Cache"
 # Set on a view's response by @cache_public_page: how long the middleware may keep it.
 _CACHEABLE_FOR = "kb_page_cache_seconds"
@@ -332,7 +336,7 @@ class PageCacheMiddleware:
         version = content_version()
         entry = recent_pages.get(key, version)
         if entry is None:
-            entry = cache.get(key)
+            entry = page_store.get(key)
             if entry is not None and _is_current(entry, version):
                 recent_pages.put(key, entry)
             else:
@@ -352,7 +356,7 @@ class PageCacheMiddleware:
             if until_publication is not None:
                 seconds = min(seconds, until_publication)
             entry = _entry(response, version, seconds)
-            cache.set(key, entry, seconds)
+            page_store.set(key, entry, seconds)
             recent_pages.put(key, entry)
             response[CACHE_STATUS_HEADER] = "miss"
         if entry.get("article") is not None:

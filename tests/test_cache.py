@@ -183,13 +183,18 @@ def test_a_process_keeps_recent_pages_only_while_they_are_current(client, huabei
     url = huabei.get_absolute_url()
     client.get(url)
     reads = []
-    real_get = page_cache.cache.get
 
-    def get(key, *args, **kwargs):
-        reads.append(key)
-        return real_get(key, *args, **kwargs)
+    def recorded(store):
+        real_get = store.get
 
-    monkeypatch.setattr(page_cache.cache, "get", get)
+        def get(key, *args, **kwargs):
+            reads.append(key)
+            return real_get(key, *args, **kwargs)
+
+        monkeypatch.setattr(store, "get", get)
+
+    recorded(page_cache.cache)
+    recorded(page_cache.page_store)
     assert client.get(url)["X-Page-Cache"] == "hit"
     assert reads == [page_cache.CONTENT_VERSION_KEY]  # the page itself came from memory
     # A copy whose time ran out is not used, even with the same content version: the page is
@@ -340,18 +345,17 @@ def test_pages_with_a_csrf_token_or_a_cookie_or_a_post_are_never_cached(rf):
     assert calls[-2:] == ["POST", "POST"]
 
 
-REDIS_DOWN = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        # Nothing listens on port 1: every connection is refused, as when Redis is down.
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {
-            "IGNORE_EXCEPTIONS": True,
-            "SOCKET_CONNECT_TIMEOUT": 0.5,
-            "SOCKET_TIMEOUT": 0.5,
-        },
-    }
+_UNREACHABLE_REDIS = {
+    "BACKEND": "django_redis.cache.RedisCache",
+    # Nothing listens on port 1: every connection is refused, as when Redis is down.
+    "LOCATION": "redis://127.0.0.1:1/0",
+    "OPTIONS": {
+        "IGNORE_EXCEPTIONS": True,
+        "SOCKET_CONNECT_TIMEOUT": 0.5,
+        "SOCKET_TIMEOUT": 0.5,
+    },
 }
+REDIS_DOWN = {"default": _UNREACHABLE_REDIS, "pages": _UNREACHABLE_REDIS}
 
 
 @override_settings(CACHES=REDIS_DOWN)
@@ -362,3 +366,30 @@ def test_with_redis_down_pages_are_still_served_from_the_database(client, huabei
         assert response["X-Page-Cache"] == "miss"
     assert huabei.title in client.get(huabei.get_absolute_url()).content.decode()
     assert client.get("/api/articles").status_code == 200
+
+
+def test_a_flood_of_new_urls_evicts_pages_only(client, huabei, tmp_path):
+    """Each new query string is a page of its own; the page cache evicts old ones to stay within
+    its bounds, and never the content version (which would make every page a miss)."""
+    from django.core.cache import cache
+
+    from kb.cache import CONTENT_VERSION_KEY, page_store
+
+    def file_cache(folder, entries):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": tmp_path / folder,
+            "OPTIONS": {"MAX_ENTRIES": entries, "CULL_FREQUENCY": 2},
+        }
+
+    caches = {"default": file_cache("default", 5), "pages": file_cache("pages", 5)}
+    with override_settings(CACHES=caches):
+        url = huabei.get_absolute_url()
+        client.get(url)
+        version = cache.get(CONTENT_VERSION_KEY)
+        for n in range(40):
+            assert client.get(f"{url}?utm_campaign={n}")["X-Page-Cache"] == "miss"
+        assert cache.get(CONTENT_VERSION_KEY) == version
+        assert len(list((tmp_path / "pages").glob("*.djcache"))) <= 5
+        assert len(list((tmp_path / "default").glob("*.djcache"))) <= 2
+        assert page_store.get("anything") is None

@@ -172,20 +172,22 @@ KB_CONTENT_DIR = BASE_DIR / "content"
 # cache under var/ is shared by the gunicorn workers of one machine, so an edit invalidates the
 # page cache in every worker (a per-process memory cache would keep serving old pages).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Cached pages (kb.cache) have a cache of their own: however many pages a flood of new URLs
+# stores, evicting them never evicts the small values the site relies on (the content version,
+# rate limits, sessions).
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("KB_CACHE_PREFIX", "kb"),
-            "OPTIONS": {
-                # Redis down must not take the site down: a failed cache call is a miss.
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
-        }
+    _REDIS = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("KB_CACHE_PREFIX", "kb"),
+        "OPTIONS": {
+            # Redis down must not take the site down: a failed cache call is a miss.
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
     }
+    CACHES = {"default": _REDIS, "pages": _REDIS}
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     # Sessions stay in the database (the source of truth); the cache only speeds them up.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -195,7 +197,14 @@ else:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": VAR_DIR / "cache",
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        # Each write lists the folder to keep at most MAX_ENTRIES: a bound on the disk, and on
+        # what a flood of new URLs costs each miss.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "page-cache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -15,21 +15,23 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Article views are written at once (tests that batch them say so; kb.hits).
 KB_VIEW_FLUSH_SECONDS = 0
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
 if os.environ.get("KB_TEST_REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": os.environ["KB_TEST_REDIS_URL"],
-            # A prefix of its own: colleagues' test runs share this Redis server.
-            "KEY_PREFIX": f"kb-test-{uuid.uuid4().hex[:12]}",
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
-        }
+    _REDIS = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": os.environ["KB_TEST_REDIS_URL"],
+        # A prefix of its own: colleagues' test runs share this Redis server.
+        "KEY_PREFIX": f"kb-test-{uuid.uuid4().hex[:12]}",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
     }
+    CACHES = {"default": _REDIS, "pages": _REDIS}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
