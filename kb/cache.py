@@ -16,9 +16,10 @@ its answer (the traditional-script conversion, the security headers) under a key
 and the entry carries the content version it was made from. The content version is one value
 that every change to articles, causes, remedies, categories or synonyms replaces (kb.signals): an
 entry from an older content version is a miss, so a publish, an edit or an import shows at once
-everywhere without knowing which pages showed the changed record. The version is read from the
-shared cache on every request; the pages a process served lately are also kept in its memory
-(``RecentPages``, ``KB_RECENT_PAGES`` of them), so a hit reads only that small value.
+everywhere without knowing which pages showed the changed record. Each process reads the
+version from the shared cache at most once every ``KB_CONTENT_VERSION_CHECK_SECONDS`` (1 s; a
+change made in the process itself is known at once) and keeps the pages it served lately in its
+memory (``RecentPages``, ``KB_RECENT_PAGES`` of them), so a hit usually reads nothing at all.
 
 Only GET and HEAD requests without a session cookie (staff see their edits at once), for a path
 that a cached view answers (the search and the API never wait on the cache), are answered from
@@ -86,19 +87,38 @@ def _new_version():
     return str(time.time_ns() // 1000)
 
 
+# The content version as this process last read it, and until when (time.monotonic()) it may
+# use it without asking the shared cache again: (version, until).
+_known_version = (None, 0.0)
+_clock = time.monotonic
+
+
 def content_version():
+    """The current content version. Read from the shared cache at most once every
+    ``KB_CONTENT_VERSION_CHECK_SECONDS`` per process (a change made in this process is known
+    at once): a cached page then costs no cache read at all, and a change made elsewhere
+    reaches every process within that time."""
+    global _known_version
+    version, until = _known_version
+    now = _clock()
+    if version is not None and now < until:
+        return version
     version = cache.get(CONTENT_VERSION_KEY)
     if version is None:
         # First request, or the cache was emptied: start a version (add: another worker may
         # have started one a moment ago).
         cache.add(CONTENT_VERSION_KEY, _new_version(), timeout=None)
         version = cache.get(CONTENT_VERSION_KEY) or _new_version()
+    _known_version = (version, now + settings.KB_CONTENT_VERSION_CHECK_SECONDS)
     return version
 
 
 def bump_content_version():
     """Invalidate every cached page: the content changed."""
-    cache.set(CONTENT_VERSION_KEY, _new_version(), timeout=None)
+    global _known_version
+    version = _new_version()
+    cache.set(CONTENT_VERSION_KEY, version, timeout=None)
+    _known_version = (version, _clock() + settings.KB_CONTENT_VERSION_CHECK_SECONDS)
 
 
 @functools.cache

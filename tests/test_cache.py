@@ -393,3 +393,27 @@ def test_a_flood_of_new_urls_evicts_pages_only(client, huabei, tmp_path):
         assert len(list((tmp_path / "pages").glob("*.djcache"))) <= 5
         assert len(list((tmp_path / "default").glob("*.djcache"))) <= 2
         assert page_store.get("anything") is None
+
+
+def test_a_process_checks_the_content_version_now_and_then(client, huabei, settings, monkeypatch):
+    """In production each process asks the shared cache for the content version at most once
+    a second: a change made elsewhere shows within that time, one made here at once."""
+    from kb import cache as page_cache
+
+    settings.KB_CONTENT_VERSION_CHECK_SECONDS = 60
+    clock = [1000.0]
+    monkeypatch.setattr(page_cache, "_clock", lambda: clock[0])
+    page_cache.bump_content_version()
+    url = huabei.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    # Another process changes the content: this one knows within the check interval.
+    page_cache.cache.set(page_cache.CONTENT_VERSION_KEY, "1", timeout=None)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    clock[0] += 61
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    # A change made in this process shows at once.
+    huabei.title = "花呗分期后还不上款的原因"
+    huabei.save()
+    page = client.get(url)
+    assert page["X-Page-Cache"] == "miss" and "花呗分期后还不上款的原因" in page.content.decode()

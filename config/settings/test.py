@@ -13,6 +13,9 @@ SECRET_KEY = "test-only-key"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The content version is read on every request, so tests can play another process changing it
+# (the tests of kb.cache that keep it a while say so).
+KB_CONTENT_VERSION_CHECK_SECONDS = 0
 # Article views are written at once (tests that batch them say so; kb.hits).
 KB_VIEW_FLUSH_SECONDS = 0
 CACHES = {
