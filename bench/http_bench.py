@@ -81,6 +81,10 @@ def main():
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--connections", type=int, default=16)
+    # Connections are replaced now and then, as browsers and balancers do: which gunicorn
+    # worker accepts a connection is luck, and 16 connections held for a whole round would
+    # leave one worker with most of them in some rounds and not in others.
+    parser.add_argument("--requests-per-connection", type=int, default=50)
     parser.add_argument("--cold-starts", type=int, default=3)
     args = parser.parse_args()
 
@@ -119,7 +123,11 @@ def measure(folder, args):
             for name in order:
                 paths = plan[name]
                 result = run_load(
-                    server.port, paths, connections=args.connections, seconds=args.seconds
+                    server.port,
+                    paths,
+                    connections=args.connections,
+                    seconds=args.seconds,
+                    keepalive=args.requests_per_connection,
                 )
                 rounds[name].append(result.summary())
         memory = [memory_kib(pid) for pid in server.worker_pids()]
@@ -151,6 +159,7 @@ def measure(folder, args):
     return {
         "page_bytes": len(body),
         "connections": args.connections,
+        "requests_per_connection": args.requests_per_connection,
         "rounds": args.rounds,
         "seconds_per_round": args.seconds,
         "throughput": throughput,

@@ -95,6 +95,8 @@ async def _client(port, paths, offset, headers, keepalive, stop, result, timeout
                 reader, writer = await asyncio.wait_for(
                     asyncio.open_connection("127.0.0.1", port), timeout
                 )
+                on_connection = 0
+            on_connection += 1
             writer.write(_request(paths[n % len(paths)], headers, keepalive))
             n += 1
             status, size, closes, cached = await asyncio.wait_for(_read_response(reader), timeout)
@@ -107,7 +109,10 @@ async def _client(port, paths, offset, headers, keepalive, stop, result, timeout
             result.bytes += size
             if status < 400:
                 result.latencies.append((time.perf_counter() - started) * 1000)
-        if closes or not keepalive:
+        # keepalive: True (as long as the server keeps it), False, or a number of requests
+        # after which the connection is replaced, as browsers and balancers do now and then.
+        renew = keepalive is not True and on_connection >= keepalive
+        if closes or not keepalive or renew:
             if writer is not None:
                 writer.close()
             writer = None
@@ -161,7 +166,8 @@ def run_load(
 ):
     """Ask for ``paths`` (in turn, the connections starting evenly spread over the list) over
     ``connections`` concurrent connections until ``seconds`` have passed or ``requests`` were
-    made. Returns a LoadResult."""
+    made. ``keepalive``: True, False (a connection per request) or N (a new connection after
+    N requests). Returns a LoadResult."""
     assert (seconds is None) != (requests is None), "give seconds or requests"
     return asyncio.run(
         _run(port, list(paths), connections, seconds, requests, headers, keepalive, timeout)

@@ -75,7 +75,8 @@ def bench_http(results):
     )
     http = results["http"]
     print(
-        f"HTTP, {http['connections']} keep-alive connections, {http['rounds']} interleaved rounds "
+        f"HTTP, {http['connections']} keep-alive connections (new after "
+        f"{http['requests_per_connection']} requests), {http['rounds']} interleaved rounds "
         f"of {http['seconds_per_round']} s, medians; static file of {http['page_bytes']} bytes"
     )
     print(
