@@ -205,12 +205,23 @@ def _public_cache_control(cdn_max_age, stale_while_revalidate):
     return response["Cache-Control"]
 
 
-def _public_headers(response, entry):
-    response["ETag"] = entry["etag"]
-    response["Last-Modified"] = http_date(entry["last_modified"])
-    response["Cache-Control"] = _public_cache_control(
-        settings.KB_CDN_MAX_AGE, settings.KB_CDN_STALE_WHILE_REVALIDATE
-    )
+def _public_headers(etag, last_modified):
+    return [
+        ("ETag", etag),
+        ("Last-Modified", http_date(last_modified)),
+        (
+            "Cache-Control",
+            _public_cache_control(settings.KB_CDN_MAX_AGE, settings.KB_CDN_STALE_WHILE_REVALIDATE),
+        ),
+    ]
+
+
+_CONDITIONAL = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 
 
 def _seconds_to_next_publication():
@@ -274,24 +285,29 @@ def is_public_page_path(request):
 def _entry(response, version, seconds):
     if hasattr(response, "render") and callable(response.render):
         response.render()
+    etag = _etag(response.content)
+    # When this copy was made: a scheduled article going live, the home page's refresh or a new
+    # release change a page without changing the content version.
+    made = time.time()
     return {
         "version": version,
-        "expires": time.time() + seconds,
+        "expires": made + seconds,
         "content": response.content,
         "headers": [
             (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
         ],
-        "etag": _etag(response.content),
+        "public": _public_headers(etag, made),
+        "etag": etag,
         "article": getattr(response, _ARTICLE, None),
-        # When this copy was made: a scheduled article going live, the home page's refresh or
-        # a new release change a page without changing the content version.
-        "last_modified": time.time(),
+        "last_modified": made,
     }
 
 
 def _replay(entry):
     response = HttpResponse(entry["content"])
     for name, value in entry["headers"]:
+        response[name] = value
+    for name, value in entry["public"]:
         response[name] = value
     response["Content-Length"] = str(len(entry["content"]))
     return response
@@ -378,10 +394,13 @@ class PageCacheMiddleware:
             entry = _entry(response, version, seconds)
             page_store.set(key, entry, seconds)
             recent_pages.put(key, entry)
+            for name, value in entry["public"]:
+                response[name] = value
             response[CACHE_STATUS_HEADER] = "miss"
-        if entry.get("article") is not None:
+        if entry["article"] is not None:
             hits.views.add(entry["article"])
-        _public_headers(response, entry)
+        if not any(header in request.META for header in _CONDITIONAL):
+            return response
         return get_conditional_response(
             request,
             etag=entry["etag"],
