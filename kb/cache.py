@@ -15,8 +15,8 @@ its answer (the traditional-script conversion, the security headers) under a key
 
 and the entry carries the content version it was made from. The content version is one value
 that every change to articles, causes, remedies, categories or synonyms replaces (kb.signals): an
-entry from an older content version is a miss, so a publish, an edit or an import shows at once
-everywhere without knowing which pages showed the changed record. Each process reads the
+entry from an older content version is a miss, so a publish, an edit or an import shows on every
+page without knowing which pages showed the changed record. Each process reads the
 version from the shared cache at most once every ``KB_CONTENT_VERSION_CHECK_SECONDS`` (1 s; a
 change made in the process itself is known at once) and keeps the pages it served lately in its
 memory (``RecentPages``, ``KB_RECENT_PAGES`` of them), so a hit usually reads nothing at all.
@@ -29,8 +29,8 @@ an ETag and Last-Modified, so browsers and CDNs revalidate with a 304 instead of
 the page again, and a Cache-Control that lets a CDN keep them ``KB_CDN_MAX_AGE`` seconds and
 serve a stale copy while it revalidates.
 
-Redis being down is a cache miss (django-redis ignores the errors): pages are then rendered
-from the database as if there were no cache.
+Redis being down is a cache miss (django-redis ignores the errors): pages are then served from
+each process's recent pages or rendered from the database as if there were no cache.
 """
 
 import functools
@@ -321,8 +321,9 @@ def _is_current(entry, version):
 
 class RecentPages:
     """The pages this process served lately, as they came out of the shared cache: a hit then
-    costs one small read (the content version) instead of reading and decoding the whole page
-    again. Bounded (least recently used go first); a copy is used only while it is current."""
+    reads and decodes nothing. Bounded (least recently used go first); a copy is used only
+    while it is current. (Django's local-memory cache would do the bounding too, but it pickles
+    every value and unpickles it on every get: the very cost this avoids.)"""
 
     def __init__(self):
         self._entries = OrderedDict()
