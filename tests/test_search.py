@@ -25,6 +25,8 @@ from kb.search.analyzer import (
     normalize,
     pinyin_tokens,
     split_pinyin,
+    transliterate,
+    vocabulary_of,
 )
 from kb.search.engine import search
 
@@ -43,6 +45,7 @@ def read_queries(path):
 
 PUBLIC_QUERIES = read_queries(PUBLIC_EVAL if PUBLIC_EVAL.exists() else RELEVANCE / "public.tsv")
 OWN_QUERIES = read_queries(RELEVANCE / "own.tsv")
+PARAPHRASES = read_queries(RELEVANCE / "paraphrases.tsv")
 
 
 def first_result_is_right(results, article, cause):
@@ -86,6 +89,36 @@ class TestAnalyzer:
         query = analyze_query("花呗" * 200)
         assert query.truncated and len(query.text) == 100
 
+    def test_typed_pinyin_stands_for_the_words_it_spells(self):
+        vocabulary = vocabulary_of(["花呗", "逾期", "分期", "不能分期", "余额"])
+        words, _ = transliterate(["huabei", "yuqi", "bu", "neng", "fenqi"], vocabulary)
+        assert words == ["花呗", "逾期", "不能分期"]  # the longest span of syllables wins
+        assert transliterate(["wifi", "xyz"], vocabulary) == ([], set())
+
+    def test_syllables_a_typed_word_accounts_for_are_not_terms_of_their_own(self):
+        query = analyze_query("huabei yuqi", vocabulary=vocabulary_of(["花呗", "逾期"]))
+        texts = {t.text for t in query.terms}
+        assert {"花呗", "逾期", "huabei", "yuqi"} <= texts
+        assert not {"yu", "qi", "hua", "bei"} & texts  # yu of yuqi is not 余
+
+    def test_typed_pinyin_reaches_the_synonyms(self):
+        query = analyze_query(
+            "huan bu liao",
+            synonyms=[("还不了", ["无法还款"])],
+            vocabulary=vocabulary_of(["还不了"]),
+        )
+        assert "无法还款" in {t.text for t in query.terms}
+
+    def test_a_product_is_named_by_characters_pinyin_or_a_homophone(self):
+        for typed in ("分期乐 催收", "fenqile cuishou", "分期樂"):
+            assert analyze_query(typed, products=["分期乐", "花呗"]).products == {"分期乐"}
+        assert analyze_query("花被还款", products=["分期乐", "花呗"]).products == {"花呗"}
+        assert analyze_query("分期还款", products=["分期乐", "花呗"]).products == frozenset()
+
+    def test_a_lone_character_weighs_less_than_a_word(self):
+        terms = {t.text: t.weight for t in analyze_query("账单已还完").terms}
+        assert terms["账单"] == 1.0 and terms["完"] < 1.0
+
 
 class TestRelevance:
     @pytest.mark.parametrize(
@@ -128,6 +161,44 @@ class TestRelevance:
         assert n >= 40
         assert article_hits == n
         assert cause_hits / cause_total >= 0.95
+
+    def test_paraphrases_by_someone_who_never_saw_the_engine(self, imported, capsys):
+        """Written from the source texts alone (tests/relevance/paraphrases.tsv): every article
+        right, at least 90 % of the causes."""
+        article_hits = cause_hits = cause_total = 0
+        for query, article, cause in PARAPHRASES:
+            right_article, right_cause = first_result_is_right(
+                search(query).results, article, cause
+            )
+            article_hits += right_article
+            if cause != "-":
+                cause_total += 1
+                cause_hits += right_article and right_cause
+        with capsys.disabled():
+            print(
+                f"\nparaphrases: {len(PARAPHRASES)} queries, article@1 "
+                f"{article_hits / len(PARAPHRASES):.3f}, cause@1 {cause_hits / cause_total:.3f}"
+            )
+        assert len(PARAPHRASES) >= 80
+        assert article_hits == len(PARAPHRASES)
+        assert cause_hits / cause_total >= 0.9
+
+    def test_a_named_product_comes_before_the_others(self, imported):
+        results = search("我不欠钱为啥分期乐找我").results
+        fenqile = ARTICLE_TITLES["F"]
+        titles = [r.article_title for r in results]
+        assert titles[:3] == [fenqile] * 3 and fenqile not in titles[3:]
+
+    def test_a_product_name_is_not_found_in_parts_of_other_words(self, imported):
+        # 分期乐 is a name: the 花呗 article's 分期 (instalments) is not a match for it.
+        results = search("分期乐").results
+        assert results and {r.article_title for r in results} == {ARTICLE_TITLES["F"]}
+
+    def test_pinyin_sentences_land_on_the_cause(self, imported):
+        top = search("huabei yuqi").results[0]  # 逾期 is only in the cause's explanation
+        assert top.type == "cause" and "分期还款" in top.cause_title
+        top = search("mei qian huan huabei").results[0]  # 没钱, a synonym, spelled in pinyin
+        assert top.type == "cause" and "余额" in top.cause_title
 
 
 class TestResults:

@@ -25,7 +25,7 @@ from kb.text import (
     to_simplified,
 )
 
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4
 
 # Compounds of the domain, so that 提前还款 is one term as well as 提前 + 还款.
 SEARCH_WORDS = (
@@ -38,6 +38,7 @@ SEARCH_WORDS = (
     "还款方式",
     "还款日",
     "待还款",
+    "待还",
     "余额不足",
     "网络繁忙",
     "催收人员",
@@ -163,6 +164,8 @@ _TOKEN = re.compile(rf"[{CJK}]+|[a-z0-9]+")
 _LATIN_RUN = re.compile(r"[a-z]+")
 MAX_QUERY_CHARS = 100
 MAX_READING_COMBOS = 8
+LONE_CHARACTER_WEIGHT = 0.5
+MAX_SPAN_SYLLABLES = 6
 
 
 def normalize(text):
@@ -304,6 +307,7 @@ class Term:
     weight: float = 1.0
     latin: bool = False
     parts: list[str] = field(default_factory=list)  # sub-words: 资金不足 -> 资金, 不足
+    product: str | None = None  # the product this term names (分期乐, fenqile, 花被 -> 花呗)
 
     @property
     def index_tokens(self):
@@ -321,6 +325,7 @@ class Query:
     text: str  # normalised and cut to MAX_QUERY_CHARS
     terms: list[Term]
     truncated: bool = False
+    products: frozenset = frozenset()  # the products the reader named
 
     @property
     def highlight_words(self):
@@ -351,27 +356,104 @@ def _latin_terms(run):
     return [Term(text=run, pinyin=[run], latin=True)]
 
 
-def analyze_query(raw, synonyms=()):
-    """Turn what the reader typed into weighted terms. ``synonyms`` are (phrase, [expansions])."""
+def _product_named(term, products):
+    """The product a term names: by its characters, or by their sound (typed pinyin, or a
+    homophone slip such as 花被 for 花呗). ``products`` maps each name to its usual reading."""
+    if term.text in products:
+        return term.text
+    if term.weight < 1.0 or not term.pinyin:  # a lone syllable of longer pinyin names nothing
+        return None
+    for name, reading in products.items():
+        if reading and reading in term.pinyin:
+            return name
+    return None
+
+
+def _cjk_term(word):
+    # Documents carry every reading of their titles' words; a query needs only the usual one.
+    # A lone character (还 of 还完, 找) is a weak clue beside the words of the query.
+    weight = LONE_CHARACTER_WEIGHT if len(word) == 1 else 1.0
+    return Term(text=word, pinyin=[usual_reading(word)], weight=weight, parts=_parts(word))
+
+
+def vocabulary_of(words):
+    """Usual reading -> word, for the words typed pinyin may stand for (the first word of a
+    reading wins: pass the domain's own words first). Single characters are left out: one
+    syllable stands for too many."""
+    result = {}
+    for word in words:
+        if len(word) > 1 and _CJK_RUN.fullmatch(word):
+            result.setdefault(usual_reading(word), word)
+    return result
+
+
+def transliterate(latin_words, vocabulary):
+    """The words that typed pinyin stands for: 'huabei yuqi bu neng fenqi' -> 花呗, 逾期, 不能,
+    分期 when the vocabulary knows them. Runs are cut into syllables (split_pinyin) and read left
+    to right, longest known span of syllables first, across the spaces between runs.
+
+    Returns (words, covered): the words found, and the syllables (run index, syllable index)
+    they account for."""
+    syllables = []  # (run index, syllable index, syllable); None between non-pinyin runs
+    for run_index, run in enumerate(latin_words):
+        parts = split_pinyin(run)
+        if not parts:
+            syllables.append(None)
+            continue
+        syllables.extend((run_index, i, syllable) for i, syllable in enumerate(parts))
+    found, covered, start = [], set(), 0
+    while start < len(syllables):
+        for end in range(min(len(syllables), start + MAX_SPAN_SYLLABLES), start + 1, -1):
+            span = syllables[start:end]
+            if None in span:
+                continue
+            word = vocabulary.get("".join(s[2] for s in span))
+            if word:
+                found.append(word)
+                covered.update((s[0], s[1]) for s in span)
+                start = end
+                break
+        else:
+            start += 1
+    return found, covered
+
+
+def analyze_query(raw, synonyms=(), products=(), vocabulary=None):
+    """Turn what the reader typed into weighted terms. ``synonyms`` are (phrase, [expansions]);
+    ``products`` the normalised names of the products (top-level categories); ``vocabulary``
+    the words typed pinyin may stand for (see vocabulary_of)."""
     text = " ".join(normalize(raw).split())
     truncated = len(text) > MAX_QUERY_CHARS
     text = text[:MAX_QUERY_CHARS]
     terms = []
-    # Documents carry every reading of their titles' words; a query needs only the usual one.
     for word in query_words(text):
         if _LATIN_RUN.fullmatch(word):
             terms.extend(_latin_terms(word))
         elif _CJK_RUN.fullmatch(word):
-            terms.append(Term(text=word, pinyin=[usual_reading(word)], parts=_parts(word)))
+            terms.append(_cjk_term(word))
         else:
             terms.append(Term(text=word))
-    # Spaced syllables (hua bei huan kuan): also try them joined, as one pinyin word.
     latin_words = _LATIN_RUN.findall(text)
+    # Spaced syllables (hua bei huan kuan): also try them joined, as one pinyin word.
     if len(latin_words) > 1:
         joined = "".join(latin_words)
         if split_pinyin(joined):
             terms.append(Term(text=joined, pinyin=[joined], latin=True, weight=0.6))
-    compact = text.replace(" ", "")
+    # Typed pinyin also counts as the words it stands for, which are then found in any field
+    # (a body has no pinyin) and expanded by the synonyms; the syllables those words account
+    # for are no longer terms of their own (yu of yuqi is not 余).
+    typed, covered = transliterate(latin_words, vocabulary or {})
+    if typed:
+        syllable_terms = set()
+        for run_index, run in enumerate(latin_words):
+            parts = split_pinyin(run) or []
+            for i, syllable in enumerate(parts):
+                if (run_index, i) in covered:
+                    syllable_terms.add(syllable)
+        whole_runs = {run for run in latin_words if len(split_pinyin(run) or ()) > 1}
+        terms = [t for t in terms if not (t.latin and t.text in syllable_terms - whole_runs)]
+        terms.extend(_cjk_term(word) for word in typed)
+    compact = text.replace(" ", "") + "".join(typed)
     for phrase, expansions in synonyms:
         if phrase and phrase in compact:
             for expansion in expansions:
@@ -387,7 +469,19 @@ def analyze_query(raw, synonyms=()):
     for term in terms:  # one term per text: the strongest weight wins
         if term.text not in merged or merged[term.text].weight < term.weight:
             merged[term.text] = term
-    return Query(raw=raw, text=text, terms=list(merged.values()), truncated=truncated)
+    readings = {name: usual_reading(name) for name in products}
+    named = set()
+    for term in merged.values():
+        term.product = _product_named(term, readings)
+        if term.product:
+            named.add(term.product)
+    return Query(
+        raw=raw,
+        text=text,
+        terms=list(merged.values()),
+        truncated=truncated,
+        products=frozenset(named),
+    )
 
 
 __all__ = [
@@ -400,5 +494,7 @@ __all__ = [
     "normalize",
     "pinyin_tokens",
     "split_pinyin",
+    "transliterate",
+    "vocabulary_of",
     "words",
 ]

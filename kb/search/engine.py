@@ -8,9 +8,16 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from kb.models import SearchDocument, SearchIndexState, SearchLog, Synonym
+from kb.models import Article, Category, Cause, SearchDocument, SearchIndexState, SearchLog, Synonym
 
-from .analyzer import analyze_query, normalize
+from .analyzer import (
+    DOMAIN_WORDS,
+    SEARCH_WORDS,
+    analyze_query,
+    normalize,
+    query_words,
+    vocabulary_of,
+)
 from .backends import get_backend
 from .ranking import Candidate, idf, rank, snippet
 
@@ -76,7 +83,7 @@ class SearchPage:
 
 class _Statistics:
     """Per-process caches keyed on the index generation: document frequencies, the document
-    count and the synonyms. One cheap read of the generation per search keeps them fresh in
+    count, the synonyms, the product names and the pinyin vocabulary. One cheap read of the generation per search keeps them fresh in
     every worker process."""
 
     def __init__(self):
@@ -89,6 +96,8 @@ class _Statistics:
         self.df = {}
         self.total = 0
         self.synonyms = ()
+        self.products = ()
+        self.vocabulary = {}
 
     def refresh(self):
         state = SearchIndexState.objects.filter(pk=1).values_list("generation", flat=True).first()
@@ -100,8 +109,12 @@ class _Statistics:
             (normalize(s.phrase).replace(" ", ""), s.expansion_list)
             for s in Synonym.objects.filter(enabled=True)
         )
+        names = Category.objects.filter(parent=None).values_list("name", flat=True)
+        products = tuple(dict.fromkeys(n for n in map(normalize, names) if n))
+        vocabulary = _vocabulary(products, synonyms)
         with self.lock:
-            self.generation, self.df, self.total, self.synonyms = state, {}, total, synonyms
+            self.generation, self.df, self.total = state, {}, total
+            self.synonyms, self.products, self.vocabulary = synonyms, products, vocabulary
 
     def frequency(self, backend, token):
         with self.lock:
@@ -116,6 +129,28 @@ class _Statistics:
 
 
 _stats = _Statistics()
+
+# Titles read for the pinyin vocabulary, of articles and of causes each: a bound for big sites.
+VOCABULARY_TITLES = 2000
+
+
+def _vocabulary(products, synonyms):
+    """The words typed pinyin may stand for: the domain's words and products first, then the
+    synonyms' phrases and words, then the words of published titles."""
+    published = Article.objects.published()
+    titles = [
+        *published.values_list("title", flat=True)[:VOCABULARY_TITLES],
+        *Cause.objects.filter(article__in=published).values_list("title", flat=True)[
+            :VOCABULARY_TITLES
+        ],
+        *Category.objects.values_list("name", flat=True),
+    ]
+    words = [*DOMAIN_WORDS, *SEARCH_WORDS, *products]
+    for phrase, expansions in synonyms:
+        words.append(phrase)
+        words.extend(w for expansion in expansions for w in query_words(normalize(expansion)))
+    words.extend(w for title in titles for w in query_words(normalize(title)))
+    return vocabulary_of(words)
 
 
 def _rarity(query, backend):
@@ -181,7 +216,7 @@ def search(raw_query, page=1, per_page=PER_PAGE, log=False):
     started = time.perf_counter()
     backend = get_backend()
     _stats.refresh()
-    query = analyze_query(raw_query or "", _stats.synonyms)
+    query = analyze_query(raw_query or "", _stats.synonyms, _stats.products, _stats.vocabulary)
     result = SearchPage(query=query.text, per_page=per_page, truncated=query.truncated)
     if query:
         tokens, exact = _lookup(query, backend)

@@ -6,6 +6,9 @@ whole index) x where the document has it: its own title, its context (for a caus
 article's title and category), or its body (explanation and remedies). Partial matches (most of
 a word's bigrams) and pinyin matches count for less; an exact phrase counts extra; and the share
 of the query a document covers scales the total, so one rare word cannot beat all the others.
+
+A product's name is a name, not words: 分期乐 is not partly found in 花呗分期. When the reader
+names a product, documents of other products count for less (``OTHER_PRODUCT_FACTOR``).
 """
 
 import math
@@ -17,6 +20,7 @@ FIELD_WEIGHTS = {"title": 10.0, "context": 8.0, "body": 2.0}
 PINYIN_WEIGHTS = {"title": 6.0, "context": 4.8}
 PARTIAL_FACTOR = 0.7
 PHRASE_BONUS = {"title": 8.0, "context": 3.0, "body": 5.0}
+OTHER_PRODUCT_FACTOR = 0.5
 
 
 def idf(df, total):
@@ -60,15 +64,16 @@ def term_match(term, candidate):
         if (not term.latin or len(term.pinyin) <= 1) and term.text in text:
             best = max(best, weight)
             continue
-        if not term.latin and len(term.text) > 2:
-            # Not found whole: count the share of its sub-words (资金 of 资金不足), or of its
-            # bigrams when most are there (a word the segmenter cut differently).
+        if not term.latin and not term.product and len(term.text) > 2:
+            # Not found whole: count the share of the word its sub-words cover (资金 of
+            # 资金不足), or of its bigrams when most are there (a word the segmenter cut
+            # differently).
             grams = _bigrams(term.text)
             share = sum(g in text for g in grams) / len(grams)
             share = share if share >= 0.5 else 0.0
             if term.parts:
                 found = sum(len(p) for p in term.parts if p in text)
-                share = max(share, found / sum(len(p) for p in term.parts))
+                share = max(share, min(1.0, found / len(term.text)))
             if share:
                 best = max(best, weight * PARTIAL_FACTOR * share)
     for field, weight in PINYIN_WEIGHTS.items():
@@ -94,7 +99,12 @@ def score(candidate, query, rarity):
                 total += bonus
                 break
     coverage = covered / possible if possible else 0.0
-    return total * (0.4 + 0.6 * coverage)
+    total *= 0.4 + 0.6 * coverage
+    if query.products and not any(
+        name in candidate.context or name in candidate.title for name in query.products
+    ):
+        total *= OTHER_PRODUCT_FACTOR
+    return total
 
 
 def rank(candidates, query, rarity):

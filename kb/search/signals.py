@@ -53,6 +53,12 @@ def category_saved(sender, instance, raw=False, **kwargs):
     ids = Article.objects.filter(category__in=[instance, *instance.children.all()])
     for article_id in ids.values_list("pk", flat=True):
         index_article(article_id)
+    bump_generation()  # product names and the pinyin vocabulary, even with no articles yet
+
+
+@receiver(post_delete, sender=Category)
+def category_deleted(sender, instance, **kwargs):
+    bump_generation()
 
 
 @receiver(post_save, sender=Synonym)
