@@ -90,16 +90,30 @@ class TestAnalyzer:
         assert query.truncated and len(query.text) == 100
 
     def test_typed_pinyin_stands_for_the_words_it_spells(self):
-        vocabulary = vocabulary_of(["花呗", "逾期", "分期", "不能分期", "余额"])
-        words, _ = transliterate(["huabei", "yuqi", "bu", "neng", "fenqi"], vocabulary)
+        vocabulary = vocabulary_of(["花呗", "逾期", "分期", "不能", "不能分期", "余额"])
+        words, _ = transliterate(["huabei", "yuqi", "bu", "neng", "fen", "qi"], vocabulary)
         assert words == ["花呗", "逾期", "不能分期"]  # the longest span of syllables wins
         assert transliterate(["wifi", "xyz"], vocabulary) == ([], set())
+
+    def test_a_space_after_a_word_of_pinyin_ends_what_it_spells(self):
+        # fenqi le is 分期了 (instalments, done), not the product 分期乐.
+        vocabulary = vocabulary_of(["分期乐", "分期", "不能"])
+        assert transliterate(["fenqi", "le"], vocabulary)[0] == ["分期"]
+        assert transliterate(["bu", "neng", "fenqi"], vocabulary)[0] == ["不能", "分期"]
+        assert transliterate(["fen", "qi", "le"], vocabulary)[0] == ["分期乐"]
+        products = ["分期乐", "花呗"]
+        assert not analyze_query(
+            "wo yi jing fenqi le", products=products, vocabulary=vocabulary
+        ).products
 
     def test_syllables_a_typed_word_accounts_for_are_not_terms_of_their_own(self):
         query = analyze_query("huabei yuqi", vocabulary=vocabulary_of(["花呗", "逾期"]))
         texts = {t.text for t in query.terms}
         assert {"花呗", "逾期", "huabei", "yuqi"} <= texts
         assert not {"yu", "qi", "hua", "bei"} & texts  # yu of yuqi is not 余
+        # A syllable typed again on its own, which no word accounts for, stays a term.
+        query = analyze_query("huabei hua", vocabulary=vocabulary_of(["花呗"]))
+        assert "hua" in {t.text for t in query.terms}
 
     def test_typed_pinyin_reaches_the_synonyms(self):
         query = analyze_query(
@@ -114,6 +128,13 @@ class TestAnalyzer:
             assert analyze_query(typed, products=["分期乐", "花呗"]).products == {"分期乐"}
         assert analyze_query("花被还款", products=["分期乐", "花呗"]).products == {"花呗"}
         assert analyze_query("分期还款", products=["分期乐", "花呗"]).products == frozenset()
+
+    def test_a_product_name_the_segmenter_does_not_know_is_one_term(self):
+        query = analyze_query("京东白条还款", products=["京东白条", "360借条"])
+        assert query.products == {"京东白条"}
+        assert "京东白条" in {t.text for t in query.terms}
+        # Read aloud, 360借条 is only 借条: an IOU someone writes names no product.
+        assert not analyze_query("打借条", products=["京东白条", "360借条"]).products
 
     def test_a_lone_character_weighs_less_than_a_word(self):
         terms = {t.text: t.weight for t in analyze_query("账单已还完").terms}

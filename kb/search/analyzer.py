@@ -325,7 +325,8 @@ class Query:
     text: str  # normalised and cut to MAX_QUERY_CHARS
     terms: list[Term]
     truncated: bool = False
-    products: frozenset = frozenset()  # the products the reader named
+    # The products the reader named, as the documents' texts write them.
+    products: frozenset = frozenset()
 
     @property
     def highlight_words(self):
@@ -356,19 +357,6 @@ def _latin_terms(run):
     return [Term(text=run, pinyin=[run], latin=True)]
 
 
-def _product_named(term, products):
-    """The product a term names: by its characters, or by their sound (typed pinyin, or a
-    homophone slip such as 花被 for 花呗). ``products`` maps each name to its usual reading."""
-    if term.text in products:
-        return term.text
-    if term.weight < 1.0 or not term.pinyin:  # a lone syllable of longer pinyin names nothing
-        return None
-    for name, reading in products.items():
-        if reading and reading in term.pinyin:
-            return name
-    return None
-
-
 def _cjk_term(word):
     # Documents carry every reading of their titles' words; a query needs only the usual one.
     # A lone character (还 of 还完, 找) is a weak clue beside the words of the query.
@@ -387,25 +375,72 @@ def vocabulary_of(words):
     return result
 
 
-def transliterate(latin_words, vocabulary):
-    """The words that typed pinyin stands for: 'huabei yuqi bu neng fenqi' -> 花呗, 逾期, 不能,
-    分期 when the vocabulary knows them. Runs are cut into syllables (split_pinyin) and read left
-    to right, longest known span of syllables first, across the spaces between runs.
+def _product_by_sound(term, readings):
+    """The product a term names by sound: typed pinyin (fenqile) or a homophone slip (花被 for
+    花呗). ``readings`` maps each all-Chinese product name to its usual reading."""
+    if term.weight < 1.0 or not term.pinyin:  # a lone syllable of longer pinyin names nothing
+        return None
+    for name, reading in readings.items():
+        if reading in term.pinyin:
+            return name
+    return None
 
-    Returns (words, covered): the words found, and the syllables (run index, syllable index)
-    they account for."""
-    syllables = []  # (run index, syllable index, syllable); None between non-pinyin runs
+
+@lru_cache(maxsize=16)
+def _names_pattern(names):
+    ordered = sorted(names, key=len, reverse=True)  # 花呗分期 before 花呗
+    return re.compile("|".join(re.escape(name) for name in ordered))
+
+
+def _pieces(text, names):
+    """``text`` cut around the product names it contains: [(piece, is a product name)]. The
+    segmenter would cut a name it does not know (京东白条) into words of its own."""
+    if not names:
+        return [(text, False)]
+    pieces, position = [], 0
+    for match in _names_pattern(tuple(sorted(names))).finditer(text):
+        pieces.append((text[position : match.start()], False))
+        pieces.append((match.group(), True))
+        position = match.end()
+    pieces.append((text[position:], False))
+    return [(piece, named) for piece, named in pieces if piece]
+
+
+def _syllables(latin_words):
+    """(run index, syllable index, syllable, syllables in the run) of typed pinyin; None for a
+    run that is not pinyin."""
+    result = []
     for run_index, run in enumerate(latin_words):
         parts = split_pinyin(run)
         if not parts:
-            syllables.append(None)
+            result.append(None)
             continue
-        syllables.extend((run_index, i, syllable) for i, syllable in enumerate(parts))
+        result.extend((run_index, i, syllable, len(parts)) for i, syllable in enumerate(parts))
+    return result
+
+
+def _readable_span(span):
+    """Whether a span of syllables may be read as one word: within one run (fenqile), or across
+    the spaces between single syllables (fen qi le), but not across a space that ends a longer
+    run (fenqi le is 分期了, not 分期乐)."""
+    if None in span:
+        return False
+    return len({s[0] for s in span}) == 1 or all(s[3] == 1 for s in span)
+
+
+def transliterate(latin_words, vocabulary):
+    """The words that typed pinyin stands for: 'huabei yuqi bu neng' -> 花呗, 逾期, 不能 when the
+    vocabulary knows them. Runs are cut into syllables (split_pinyin) and read left to right,
+    longest known span of syllables first (see _readable_span).
+
+    Returns (words, covered): the words found, and the syllables (run index, syllable index)
+    they account for."""
+    syllables = _syllables(latin_words)
     found, covered, start = [], set(), 0
     while start < len(syllables):
         for end in range(min(len(syllables), start + MAX_SPAN_SYLLABLES), start + 1, -1):
             span = syllables[start:end]
-            if None in span:
+            if not _readable_span(span):
                 continue
             word = vocabulary.get("".join(s[2] for s in span))
             if word:
@@ -418,21 +453,43 @@ def transliterate(latin_words, vocabulary):
     return found, covered
 
 
+def _uncovered_syllable_terms(latin_words, covered):
+    """The syllable terms typed words account for at every place they were typed: those go."""
+    covered_texts, kept = set(), set()
+    for entry in _syllables(latin_words):
+        if entry is None:
+            continue
+        run_index, i, syllable, _ = entry
+        if (run_index, i) in covered:
+            covered_texts.add(syllable)
+        else:
+            kept.add(syllable)
+    whole_runs = {run for run in latin_words if len(split_pinyin(run) or ()) > 1}
+    return covered_texts - kept - whole_runs
+
+
 def analyze_query(raw, synonyms=(), products=(), vocabulary=None):
     """Turn what the reader typed into weighted terms. ``synonyms`` are (phrase, [expansions]);
-    ``products`` the normalised names of the products (top-level categories); ``vocabulary``
-    the words typed pinyin may stand for (see vocabulary_of)."""
+    ``products`` the normalised names of the products (top-level categories), or a mapping of
+    them to the form they have in the documents' texts; ``vocabulary`` the words typed pinyin
+    may stand for (see vocabulary_of)."""
+    if not isinstance(products, dict):
+        products = {name: name for name in products}
     text = " ".join(normalize(raw).split())
     truncated = len(text) > MAX_QUERY_CHARS
     text = text[:MAX_QUERY_CHARS]
     terms = []
-    for word in query_words(text):
-        if _LATIN_RUN.fullmatch(word):
-            terms.extend(_latin_terms(word))
-        elif _CJK_RUN.fullmatch(word):
-            terms.append(_cjk_term(word))
-        else:
-            terms.append(Term(text=word))
+    for piece, is_product in _pieces(text, products):
+        if is_product:
+            terms.append(_cjk_term(piece))
+            continue
+        for word in query_words(piece):
+            if _LATIN_RUN.fullmatch(word):
+                terms.extend(_latin_terms(word))
+            elif _CJK_RUN.fullmatch(word):
+                terms.append(_cjk_term(word))
+            else:
+                terms.append(Term(text=word))
     latin_words = _LATIN_RUN.findall(text)
     # Spaced syllables (hua bei huan kuan): also try them joined, as one pinyin word.
     if len(latin_words) > 1:
@@ -444,14 +501,8 @@ def analyze_query(raw, synonyms=(), products=(), vocabulary=None):
     # for are no longer terms of their own (yu of yuqi is not 余).
     typed, covered = transliterate(latin_words, vocabulary or {})
     if typed:
-        syllable_terms = set()
-        for run_index, run in enumerate(latin_words):
-            parts = split_pinyin(run) or []
-            for i, syllable in enumerate(parts):
-                if (run_index, i) in covered:
-                    syllable_terms.add(syllable)
-        whole_runs = {run for run in latin_words if len(split_pinyin(run) or ()) > 1}
-        terms = [t for t in terms if not (t.latin and t.text in syllable_terms - whole_runs)]
+        gone = _uncovered_syllable_terms(latin_words, covered)
+        terms = [t for t in terms if not (t.latin and t.text in gone)]
         terms.extend(_cjk_term(word) for word in typed)
     compact = text.replace(" ", "") + "".join(typed)
     for phrase, expansions in synonyms:
@@ -469,12 +520,13 @@ def analyze_query(raw, synonyms=(), products=(), vocabulary=None):
     for term in terms:  # one term per text: the strongest weight wins
         if term.text not in merged or merged[term.text].weight < term.weight:
             merged[term.text] = term
-    readings = {name: usual_reading(name) for name in products}
+    # By sound only names written wholly in Chinese characters: 360借条 read aloud drops 360.
+    readings = {name: usual_reading(name) for name in products if _CJK_RUN.fullmatch(name)}
     named = set()
     for term in merged.values():
-        term.product = _product_named(term, readings)
+        term.product = term.text if term.text in products else _product_by_sound(term, readings)
         if term.product:
-            named.add(term.product)
+            named.add(products[term.product])
     return Query(
         raw=raw,
         text=text,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from kb.models import Article, Category, Cause, SearchDocument, SearchIndexState, SearchLog, Synonym
+from kb.text import to_simplified
 
 from .analyzer import (
     DOMAIN_WORDS,
@@ -83,38 +84,52 @@ class SearchPage:
 
 class _Statistics:
     """Per-process caches keyed on the index generation: document frequencies, the document
-    count, the synonyms, the product names and the pinyin vocabulary. One cheap read of the generation per search keeps them fresh in
-    every worker process."""
+    count, the synonyms, the product names and the pinyin vocabulary. One cheap read of the
+    generation per search keeps them fresh in every worker process; when it changed, one thread
+    rebuilds them while the others wait, and they are replaced all at once."""
 
     def __init__(self):
         self.lock = threading.Lock()
+        self.rebuilding = threading.Lock()
         self.reset()
 
     def reset(self):
         """Forget everything (tests roll the database back, and the generation with it)."""
-        self.generation = None
-        self.df = {}
-        self.total = 0
-        self.synonyms = ()
-        self.products = ()
-        self.vocabulary = {}
+        with self.lock:
+            self.generation = None
+            self.df = {}
+            self.total = 0
+            self.synonyms = ()
+            self.products = {}
+            self.vocabulary = {}
+
+    def _current_generation(self):
+        return SearchIndexState.objects.filter(pk=1).values_list("generation", flat=True).first()
 
     def refresh(self):
-        state = SearchIndexState.objects.filter(pk=1).values_list("generation", flat=True).first()
+        """Bring the caches up to the index's generation; returns what a query is analysed
+        with: (synonyms, products, vocabulary), all of one generation."""
+        state = self._current_generation()
         with self.lock:
             if state == self.generation:
-                return
-        total = SearchDocument.objects.count()
-        synonyms = tuple(
-            (normalize(s.phrase).replace(" ", ""), s.expansion_list)
-            for s in Synonym.objects.filter(enabled=True)
-        )
-        names = Category.objects.filter(parent=None).values_list("name", flat=True)
-        products = tuple(dict.fromkeys(n for n in map(normalize, names) if n))
-        vocabulary = _vocabulary(products, synonyms)
-        with self.lock:
-            self.generation, self.df, self.total = state, {}, total
-            self.synonyms, self.products, self.vocabulary = synonyms, products, vocabulary
+                return self.synonyms, self.products, self.vocabulary
+        with self.rebuilding:
+            # Read again: another thread may have rebuilt, or the index moved on, meanwhile.
+            state = self._current_generation()
+            with self.lock:
+                if state == self.generation:
+                    return self.synonyms, self.products, self.vocabulary
+            total = SearchDocument.objects.count()
+            synonyms = tuple(
+                (normalize(s.phrase).replace(" ", ""), s.expansion_list)
+                for s in Synonym.objects.filter(enabled=True)
+            )
+            products = _products()
+            vocabulary = _vocabulary(products, synonyms)
+            with self.lock:
+                self.generation, self.df, self.total = state, {}, total
+                self.synonyms, self.products, self.vocabulary = synonyms, products, vocabulary
+                return synonyms, products, vocabulary
 
     def frequency(self, backend, token):
         with self.lock:
@@ -134,22 +149,35 @@ _stats = _Statistics()
 VOCABULARY_TITLES = 2000
 
 
+def _products():
+    """The products' names (top-level categories) as queries are normalised, each mapped to the
+    form the documents' texts have it in (the indexer converts them to simplified characters)."""
+    names = Category.objects.filter(parent=None).values_list("name", flat=True)
+    products = {}
+    for name in names:
+        normalised, as_indexed = normalize(name).strip(), to_simplified(name).lower().strip()
+        if normalised:
+            products.setdefault(normalised, as_indexed)
+    return products
+
+
 def _vocabulary(products, synonyms):
     """The words typed pinyin may stand for: the domain's words and products first, then the
-    synonyms' phrases and words, then the words of published titles."""
+    synonyms' phrases and words, then the words of the newest published titles (by key: no
+    sorting of a hundred thousand causes for it)."""
     published = Article.objects.published()
     titles = [
-        *published.values_list("title", flat=True)[:VOCABULARY_TITLES],
-        *Cause.objects.filter(article__in=published).values_list("title", flat=True)[
-            :VOCABULARY_TITLES
-        ],
-        *Category.objects.values_list("name", flat=True),
+        *published.order_by("-pk").values_list("title", flat=True)[:VOCABULARY_TITLES],
+        *Cause.objects.filter(article__in=published.order_by())
+        .order_by("-pk")
+        .values_list("title", flat=True)[:VOCABULARY_TITLES],
+        *Category.objects.order_by().values_list("name", flat=True),
     ]
     words = [*DOMAIN_WORDS, *SEARCH_WORDS, *products]
     for phrase, expansions in synonyms:
         words.append(phrase)
         words.extend(w for expansion in expansions for w in query_words(normalize(expansion)))
-    words.extend(w for title in titles for w in query_words(normalize(title)))
+    words.extend(w for title in dict.fromkeys(titles) for w in query_words(normalize(title)))
     return vocabulary_of(words)
 
 
@@ -215,8 +243,8 @@ def search(raw_query, page=1, per_page=PER_PAGE, log=False):
     with nothing searchable gives an empty page."""
     started = time.perf_counter()
     backend = get_backend()
-    _stats.refresh()
-    query = analyze_query(raw_query or "", _stats.synonyms, _stats.products, _stats.vocabulary)
+    synonyms, products, vocabulary = _stats.refresh()
+    query = analyze_query(raw_query or "", synonyms, products, vocabulary)
     result = SearchPage(query=query.text, per_page=per_page, truncated=query.truncated)
     if query:
         tokens, exact = _lookup(query, backend)
