@@ -435,7 +435,10 @@ def transliterate(latin_words, vocabulary):
 
     Returns (words, covered): the words found, and the syllables (run index, syllable index)
     they account for."""
-    syllables = _syllables(latin_words)
+    return _read_syllables(_syllables(latin_words), vocabulary)
+
+
+def _read_syllables(syllables, vocabulary):
     found, covered, start = [], set(), 0
     while start < len(syllables):
         for end in range(min(len(syllables), start + MAX_SPAN_SYLLABLES), start + 1, -1):
@@ -453,19 +456,21 @@ def transliterate(latin_words, vocabulary):
     return found, covered
 
 
-def _uncovered_syllable_terms(latin_words, covered):
-    """The syllable terms typed words account for at every place they were typed: those go."""
+def _uncovered_syllable_terms(latin_words, syllables, covered):
+    """The syllable terms typed words account for at every place they were typed: those go
+    (but not a run typed whole, huabei, which is a term of its own)."""
     covered_texts, kept = set(), set()
-    for entry in _syllables(latin_words):
+    for entry in syllables:
         if entry is None:
             continue
-        run_index, i, syllable, _ = entry
+        run_index, i, syllable, count = entry
+        if count > 1:
+            kept.add(latin_words[run_index])
         if (run_index, i) in covered:
             covered_texts.add(syllable)
         else:
             kept.add(syllable)
-    whole_runs = {run for run in latin_words if len(split_pinyin(run) or ()) > 1}
-    return covered_texts - kept - whole_runs
+    return covered_texts - kept
 
 
 def analyze_query(raw, synonyms=(), products=(), vocabulary=None):
@@ -499,9 +504,10 @@ def analyze_query(raw, synonyms=(), products=(), vocabulary=None):
     # Typed pinyin also counts as the words it stands for, which are then found in any field
     # (a body has no pinyin) and expanded by the synonyms; the syllables those words account
     # for are no longer terms of their own (yu of yuqi is not 余).
-    typed, covered = transliterate(latin_words, vocabulary or {})
+    syllables = _syllables(latin_words)
+    typed, covered = _read_syllables(syllables, vocabulary or {})
     if typed:
-        gone = _uncovered_syllable_terms(latin_words, covered)
+        gone = _uncovered_syllable_terms(latin_words, syllables, covered)
         terms = [t for t in terms if not (t.latin and t.text in gone)]
         terms.extend(_cjk_term(word) for word in typed)
     compact = text.replace(" ", "") + "".join(typed)

@@ -4,13 +4,10 @@ The query and the words of published titles are compared as pinyin, with an edit
 forgives a slip or two of typing (huabie -> huabei 花呗, 分期了 -> fenqile 分期乐).
 """
 
-from kb.models import Article, Category, Cause
-from kb.text import has_cjk, segment
+from kb.text import has_cjk
 
-from .analyzer import SEARCH_WORDS, STOPWORDS, normalize, usual_reading
+from .analyzer import usual_reading
 from .engine import _stats
-
-MAX_TITLES = 2000
 
 
 def _distance(a, b):
@@ -27,39 +24,15 @@ def _distance(a, b):
     return previous[-1]
 
 
-_cached = {"generation": None, "words": None}
-
-
-def _vocabulary():
-    """Pinyin -> word for the words of published titles, kept while the index generation
-    (kb.search.engine) stays the same: zero-result pages are common, titles change rarely."""
-    generation = _stats.generation
-    if generation is None or _cached["generation"] != generation:
-        _cached["words"], _cached["generation"] = _read_vocabulary(), generation
-    return _cached["words"]
-
-
-def _read_vocabulary():
-    titles = list(Article.objects.published().values_list("title", flat=True)[:MAX_TITLES])
-    titles += Cause.objects.filter(article__in=Article.objects.published()).values_list(
-        "title", flat=True
-    )[:MAX_TITLES]
-    titles += Category.objects.values_list("name", flat=True)
-    words = {}
-    for title in titles:
-        for word in segment(normalize(title), SEARCH_WORDS):
-            if len(word) > 1 and has_cjk(word) and word not in STOPWORDS:
-                words.setdefault(usual_reading(word), word)
-    return words
-
-
 def did_you_mean(query_text, limit=3):
     key = "".join(usual_reading(part) if has_cjk(part) else part for part in query_text.split())
     if len(key) < 3:
         return []
     allowed = 1 if len(key) <= 6 else 2
     scored = []
-    for reading, word in _vocabulary().items():
+    # Title words only (kept per index generation by the search statistics): a reader who
+    # found nothing is offered what the help centre's titles say.
+    for reading, word in _stats.title_vocabulary.items():
         if word == query_text:
             continue
         distance = _distance(key, reading)

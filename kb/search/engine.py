@@ -84,7 +84,7 @@ class SearchPage:
 
 class _Statistics:
     """Per-process caches keyed on the index generation: document frequencies, the document
-    count, the synonyms, the product names and the pinyin vocabulary. One cheap read of the
+    count, the synonyms, the product names and the pinyin vocabularies. One cheap read of the
     generation per search keeps them fresh in every worker process; when it changed, one thread
     rebuilds them while the others wait, and they are replaced all at once."""
 
@@ -102,6 +102,7 @@ class _Statistics:
             self.synonyms = ()
             self.products = {}
             self.vocabulary = {}
+            self.title_vocabulary = {}
 
     def _current_generation(self):
         return SearchIndexState.objects.filter(pk=1).values_list("generation", flat=True).first()
@@ -124,11 +125,16 @@ class _Statistics:
                 (normalize(s.phrase).replace(" ", ""), s.expansion_list)
                 for s in Synonym.objects.filter(enabled=True)
             )
-            products = _products()
-            vocabulary = _vocabulary(products, synonyms)
+            categories = list(Category.objects.order_by().values_list("name", "parent_id"))
+            products = _products(name for name, parent in categories if parent is None)
+            titles = _title_words(name for name, _ in categories)
+            vocabulary = vocabulary_of(
+                [*DOMAIN_WORDS, *SEARCH_WORDS, *products, *_synonym_words(synonyms), *titles]
+            )
             with self.lock:
                 self.generation, self.df, self.total = state, {}, total
                 self.synonyms, self.products, self.vocabulary = synonyms, products, vocabulary
+                self.title_vocabulary = vocabulary_of(titles)
                 return synonyms, products, vocabulary
 
     def frequency(self, backend, token):
@@ -145,14 +151,13 @@ class _Statistics:
 
 _stats = _Statistics()
 
-# Titles read for the pinyin vocabulary, of articles and of causes each: a bound for big sites.
+# Titles read for the pinyin vocabularies, of articles and of causes each: a bound for big sites.
 VOCABULARY_TITLES = 2000
 
 
-def _products():
+def _products(names):
     """The products' names (top-level categories) as queries are normalised, each mapped to the
     form the documents' texts have it in (the indexer converts them to simplified characters)."""
-    names = Category.objects.filter(parent=None).values_list("name", flat=True)
     products = {}
     for name in names:
         normalised, as_indexed = normalize(name).strip(), to_simplified(name).lower().strip()
@@ -161,24 +166,24 @@ def _products():
     return products
 
 
-def _vocabulary(products, synonyms):
-    """The words typed pinyin may stand for: the domain's words and products first, then the
-    synonyms' phrases and words, then the words of the newest published titles (by key: no
-    sorting of a hundred thousand causes for it)."""
+def _synonym_words(synonyms):
+    for phrase, expansions in synonyms:
+        yield phrase
+        yield from (w for expansion in expansions for w in query_words(normalize(expansion)))
+
+
+def _title_words(category_names):
+    """The words of the newest published titles (by key: no sorting of a hundred thousand
+    causes for it) and of the categories' names, each title read once."""
     published = Article.objects.published()
     titles = [
         *published.order_by("-pk").values_list("title", flat=True)[:VOCABULARY_TITLES],
         *Cause.objects.filter(article__in=published.order_by())
         .order_by("-pk")
         .values_list("title", flat=True)[:VOCABULARY_TITLES],
-        *Category.objects.order_by().values_list("name", flat=True),
+        *category_names,
     ]
-    words = [*DOMAIN_WORDS, *SEARCH_WORDS, *products]
-    for phrase, expansions in synonyms:
-        words.append(phrase)
-        words.extend(w for expansion in expansions for w in query_words(normalize(expansion)))
-    words.extend(w for title in dict.fromkeys(titles) for w in query_words(normalize(title)))
-    return vocabulary_of(words)
+    return [w for title in dict.fromkeys(titles) for w in query_words(normalize(title))]
 
 
 def _rarity(query, backend):
