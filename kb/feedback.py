@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 
+from .client import client_address
 from .models import Feedback
 
 VISITOR_COOKIE = "kb_visitor"
@@ -86,7 +87,7 @@ def _over_limit(key, limit):
 
 def address_limited(request, scope, limit=RATE_LIMIT_PER_ADDRESS):
     """Whether this network address (hashed) went over ``limit`` actions of ``scope``."""
-    address = _keyed_hash(f"address:{request.META.get('REMOTE_ADDR', '')}")
+    address = _keyed_hash(f"address:{client_address(request)}")
     return _over_limit(f"kb:{scope}:address:{address}", limit)
 
 

@@ -78,6 +78,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# The lockout keys on the same client address as every other limit (kb.client).
+AXES_CLIENT_IP_CALLABLE = "kb.client.client_address"
+
+# How many reverse proxies in front of the app append to X-Forwarded-For (kb.client): 0 (the
+# default) trusts no header; 1 behind one nginx or balancer, 2 behind a CDN and a balancer.
+KB_TRUSTED_PROXY_COUNT = int(os.environ.get("KB_TRUSTED_PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "config.urls"
 
