@@ -20,10 +20,18 @@ VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PHONE = {"width": 390, "height": 844}
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if Path(item.fspath).parent == Path(__file__).parent:
-            item.add_marker(pytest.mark.browser)
+def pytest_collection_modifyitems(config, items):
+    browser_tests = [item for item in items if Path(item.fspath).parent == Path(__file__).parent]
+    for item in browser_tests:
+        item.add_marker(pytest.mark.browser)
+    # A missing system package is one clear stop, not dozens of errors (`make test` installs it).
+    if browser_tests and not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        pytest.exit(
+            f"{CHROMIUM} is missing: the browser tests need Debian's chromium. Run\n"
+            "    sudo apt-get install -y chromium fonts-noto-cjk default-jre-headless\n"
+            "(make test does this itself when run as root), or deselect them with -m 'not browser'.",
+            returncode=4,
+        )
 
 
 def require(path, why):
