@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test setup browser-deps db lint lock lighthouse clean bench soak
+.PHONY: run test setup system-deps db lint lock lighthouse clean bench soak
 
 # Reuse .venv when present; reinstall only when the lock file changes.
 $(STAMP): requirements-dev.lock
@@ -22,10 +22,10 @@ $(NODE_STAMP): package-lock.json
 
 setup: $(STAMP) $(NODE_STAMP)
 
-# Debian's chromium, CJK fonts and Java for the browser tests: installed when root, else the
-# exact apt-get command and a stop (scripts/browser-deps.sh).
-browser-deps:
-	@scripts/browser-deps.sh
+# Debian's chromium, CJK fonts, Java (browser tests) and nginx (its shipped configuration is
+# checked): installed when root, else the exact apt-get command and a stop (scripts/system-deps.sh).
+system-deps:
+	@scripts/system-deps.sh
 
 db: setup
 	@mkdir -p var
@@ -36,7 +36,7 @@ db: setup
 run: db
 	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py config.wsgi
 
-test: setup browser-deps
+test: setup system-deps
 	$(BIN)/python -m pytest
 
 lint: setup

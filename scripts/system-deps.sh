@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# What the browser tests need from the system, not from PyPI or npm: Debian's chromium (never a
-# downloaded browser), CJK fonts (without them Chinese renders as boxes) and Java (for vnu.jar).
+# What the tests need from the system, not from PyPI or npm: Debian's chromium (never a
+# downloaded browser), CJK fonts (without them Chinese renders as boxes), Java (for vnu.jar) and
+# nginx (the shipped proxy configuration is checked by the real thing).
 # Installs them with apt-get when it can (root and apt-get, as in CI); otherwise stops with the
-# exact command to run, so `make test` never reports browser tests as errors for a missing package.
+# exact command to run, so `make test` never reports tests as errors for a missing package.
 set -euo pipefail
 
-PACKAGES="chromium fonts-noto-cjk default-jre-headless"
+PACKAGES="chromium fonts-noto-cjk default-jre-headless nginx"
 missing=()
 command -v "${KB_CHROMIUM:-chromium}" >/dev/null 2>&1 || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(java)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if command -v fc-list >/dev/null 2>&1; then
   fc-list :lang=zh family | grep -q . || missing+=(fonts-noto-cjk)
 else
@@ -16,7 +18,7 @@ else
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "browser tests need: ${missing[*]}"
+echo "the tests need: ${missing[*]}"
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing with apt-get: $PACKAGES"
   apt-get update -qq
