@@ -5,14 +5,19 @@ sessions: probes come by IP over plain HTTP from inside the network, and a probe
 turned away by the very checks that protect readers.
 
 - /healthz: the process answers. No database, no cache: a restart would not fix either.
-- /readyz: this instance can serve pages: the database answers, and so does the cache.
-  503 with the failing parts named otherwise, so the balancer stops sending readers here.
+- /readyz: this instance can serve pages: the database answers and its migrations are all
+  applied (a server started on a database the release has not migrated yet would answer every
+  page with a 500). 503 with the failing parts named otherwise, so the balancer stops sending
+  readers here. The shared cache is reported too, but does not decide: the site serves pages
+  without it (django-redis ignores its errors), and with one Redis behind every server, failing
+  readiness on it would take the whole site out while each server could still answer.
 """
 
 import logging
 
 from django.core.cache import cache
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -29,6 +34,23 @@ def check_database():
         cursor.fetchone()
 
 
+_migrated = False
+
+
+def check_migrations():
+    """Every migration on disk is applied. Once true it stays true for the process (a release
+    migrates before its servers start; nothing unapplies), so it is asked until then only."""
+    global _migrated
+    if _migrated:
+        return
+    connection = connections[DEFAULT_DB_ALIAS]
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        raise RuntimeError(f"{len(plan)} migrations not applied")
+    _migrated = True
+
+
 def check_cache():
     client = getattr(cache, "client", None)
     if client is not None and hasattr(client, "get_client"):
@@ -40,13 +62,18 @@ def check_cache():
         raise RuntimeError("the cache did not keep a value")
 
 
-CHECKS = {"database": check_database, "cache": check_cache}
+CHECKS = {"database": check_database, "migrations": check_migrations, "cache": check_cache}
+# What the server cannot serve without; the others are reported only.
+REQUIRED = {"database", "migrations"}
 
 
 def readiness():
-    """({check name: "ok" or "unavailable"}, all ok?)."""
+    """({check name: "ok" or "unavailable"}, every required check ok?)."""
     results = {}
     for name, check in CHECKS.items():
+        if name == "migrations" and results.get("database") != "ok":
+            results[name] = "unavailable"
+            continue
         try:
             check()
             results[name] = "ok"
@@ -56,7 +83,7 @@ def readiness():
             if name == "database":
                 # Drop the broken connection now so the next request reconnects.
                 connections["default"].close()
-    return results, all(value == "ok" for value in results.values())
+    return results, all(results[name] == "ok" for name in REQUIRED)
 
 
 class HealthCheckMiddleware:
