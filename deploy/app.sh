@@ -37,8 +37,7 @@ collectstatic() {
 
 release() {
   mkdir -p "${KB_VAR_DIR:-var}"  # SQLite creates the file, not its folder
-  manage migrate --noinput
-  manage import_content
+  manage release  # migrate + import_content, one server at a time (kb/release_lock.py)
 }
 
 serve() {
