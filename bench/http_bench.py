@@ -1,6 +1,6 @@
 """HTTP benchmark (run by bench/run.py in a fresh process): the production configuration as the
-image runs it (tests.live: deploy/app.sh, gunicorn.conf.py, SQLite, the file cache), driven over
-loopback by bench.load. Prints one JSON object with three parts:
+image runs it (support.live: deploy/app.sh, gunicorn.conf.py, SQLite, the file cache), driven over
+loopback by support.load. Prints one JSON object with three parts:
 
 - throughput: home, article (cached and uncached), search page and /api/search, each beside a
   static file of the article page's size served by the same server, the stack's ceiling. Targets
@@ -25,8 +25,8 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load import run_load
-from tests.live import Server, prepare_site
+from support.live import Server, prepare_site
+from support.load import run_load
 
 ARTICLE = "/articles/huabei-fenqi-wufa-huankuan/"
 CEILING = "/static/bench-ceiling.html"

@@ -5,7 +5,7 @@ from django.conf import settings
 
 from kb.content import import_paths
 from kb.models import Article
-from tests.live import Server, prepare_site
+from support.live import Server, prepare_site
 
 
 @pytest.fixture

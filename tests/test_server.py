@@ -1,5 +1,6 @@
 """The production configuration, served for real: gunicorn started by deploy/app.sh with the
-production settings, spoken to over HTTP on 127.0.0.1 (tests/live.py), as a load balancer would.
+production settings, spoken to over HTTP on 127.0.0.1 (support/live.py), as a load balancer
+would.
 
 Faults are real ones: a database port where nothing listens, a TCP proxy in front of PostgreSQL
 that is cut and restored, a SIGHUP to the gunicorn master while clients keep asking.
@@ -15,7 +16,7 @@ import uuid
 
 import pytest
 
-from tests.live import HOST, HTTPS, Server, TcpProxy
+from support.live import HOST, HTTPS, Server, TcpProxy
 
 
 @pytest.fixture(scope="module")

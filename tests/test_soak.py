@@ -1,6 +1,6 @@
-"""Load and faults against the production configuration (tests/live.py), with the load generator
-of the benchmarks (bench/load.py): mixed traffic at 50 concurrent connections, gunicorn reloaded
-under load, PostgreSQL and Redis vanishing under load and coming back.
+"""Load and faults against the production configuration (support/live.py), with the load
+generator of the benchmarks (support/load.py): mixed traffic at 50 concurrent connections,
+gunicorn reloaded under load, PostgreSQL and Redis vanishing under load and coming back.
 
 Not part of `make test` (marker `soak`): `make soak` runs them for 60 s each, CI for
 KB_SOAK_SECONDS=15. Faults are real and private to the run: PostgreSQL is cut off behind a TCP
@@ -20,8 +20,8 @@ from urllib.parse import quote
 
 import pytest
 
-from bench.load import run_load
-from tests.live import TcpProxy, free_port, post_form
+from support.live import TcpProxy, free_port, post_form
+from support.load import run_load
 
 pytestmark = pytest.mark.soak
 

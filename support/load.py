@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tests.live import HTTPS
+from support.live import HTTPS
 
 
 @dataclass
