@@ -8,6 +8,8 @@ Sections (all by default; BENCH_SECTIONS=http,import,search picks some):
 - search: search latency and indexing rate against corpus size on SQLite and PostgreSQL beside
   the icontains baseline (bench/search_bench.py).
 
+bench/report.py turns results.json into the tables of bench/RESULTS.md.
+
 Each measurement runs in a fresh process against a database of its own (a temporary SQLite
 file, or a temporary PostgreSQL database), so runs do not share caches. Search sizes and
 backends can be narrowed: BENCH_SIZES=1000,10000 BENCH_BACKENDS=sqlite make bench. Servers
@@ -168,7 +170,9 @@ def main():
     for name in chosen:
         SECTIONS[name](results)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
-    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+    print(
+        f"\nwritten to {RESULTS.relative_to(ROOT)}; bench/report.py fills bench/RESULTS.md from it"
+    )
 
 
 if __name__ == "__main__":
