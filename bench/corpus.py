@@ -227,8 +227,8 @@ class Corpus:
 
 def source_text(draft):
     """One article of ``Corpus.article`` written as a source text in the content format
-    (DESIGN.md, section 3): question line, numbered causes with their paragraphs, closing
-    paragraph. What the importer reads from content/."""
+    (docs/architecture.md, "Source-text format"): question line, numbered causes with their
+    paragraphs, closing paragraph. What the importer reads from content/."""
     question = draft["title"].replace("的原因", "") + "，原因如下:"
     lines = [question]
     for position, cause in enumerate(draft["causes"], start=1):

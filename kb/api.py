@@ -1,4 +1,5 @@
-"""The read-only JSON API (DESIGN.md, section 2), with its OpenAPI schema at /api/openapi.json."""
+"""The read-only JSON API (docs/architecture.md, "JSON API"), with its OpenAPI schema at
+/api/openapi.json."""
 
 from datetime import datetime
 

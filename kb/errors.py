@@ -25,7 +25,7 @@ def _is_api(request):
 
 def database_unavailable(request):
     if _is_api(request):
-        # API clients get the API's error shape (DESIGN.md, section 2).
+        # API clients get the API's error shape (docs/architecture.md, "JSON API").
         response = JsonResponse({"detail": "服务暂时不可用，请稍后重试。"}, status=503)
     else:
         response = render(request, "503.html", status=503)

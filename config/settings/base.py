@@ -1,5 +1,5 @@
 """Settings shared by every environment. Values that differ per deployment come from the
-environment (see DESIGN.md, section 1); dev.py, prod.py and test.py adjust the rest."""
+environment (docs/architecture.md, "Environment"); dev.py, prod.py and test.py adjust the rest."""
 
 import os
 from datetime import timedelta

@@ -1,7 +1,8 @@
 """Parse the source texts into articles, causes and remedies.
 
-The format (DESIGN.md, section 3): a question line ending in a colon and followed by ``1、...``;
-numbered causes ``N、标题``; paragraphs under each cause; a closing paragraph after the last cause.
+The format (docs/architecture.md, "Source-text format"): a question line ending in a colon and
+followed by ``1、...``; numbered causes ``N、标题``; paragraphs under each cause; a closing
+paragraph after the last cause.
 Each cause's paragraphs split into its explanation and its remedies (the actionable sentences);
 the closing paragraph splits into the article's summary and its general advice.
 """
