@@ -28,7 +28,7 @@ def pytest_collection_modifyitems(config, items):
     if browser_tests and not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         pytest.exit(
             f"{CHROMIUM} is missing: the browser tests need Debian's chromium. Run\n"
-            "    sudo apt-get install -y chromium fonts-noto-cjk default-jre-headless\n"
+            "    sudo apt-get install -y chromium fonts-noto-cjk default-jre-headless nginx\n"
             "(make test does this itself when run as root), or deselect them with -m 'not browser'.",
             returncode=4,
         )
