@@ -14,6 +14,7 @@ from django.core.cache import cache
 
 from .client import client_address
 from .models import Feedback
+from .numbers import parse_int
 
 VISITOR_COOKIE = "kb_visitor"
 VISITOR_COOKIE_SALT = "kb.feedback.visitor"
@@ -25,12 +26,25 @@ RATE_WINDOW_SECONDS = 600
 RATE_LIMIT_PER_VISITOR = 30
 RATE_LIMIT_PER_ADDRESS = 120
 
+# Cause.position is a PositiveSmallIntegerField: nothing above this can name a cause.
+MAX_CAUSE_POSITION = 32767
+
+
+def cause_at(article, value):
+    """The article's cause numbered ``value`` (a posted or query-string text), or None when
+    ``value`` is not a plain number of an existing cause."""
+    position = parse_int(value, minimum=1, maximum=MAX_CAUSE_POSITION)
+    if position is None:
+        return None
+    return article.causes.filter(position=position).first()
+
 
 class FeedbackForm(forms.Form):
     helpful = forms.TypedChoiceField(
         choices=[("yes", "有帮助"), ("no", "没帮助")], coerce=lambda value: value == "yes"
     )
-    cause = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Text, read by cause_at: IntegerField would take "٧" or 25 digits to the database.
+    cause = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
     comment = forms.CharField(
         label="补充说明（选填）", required=False, max_length=200, widget=forms.Textarea
     )
@@ -40,10 +54,10 @@ class FeedbackForm(forms.Form):
         self.article = article
 
     def clean_cause(self):
-        position = self.cleaned_data.get("cause")
-        if position is None:
+        value = self.cleaned_data.get("cause")
+        if not value:
             return None
-        cause = self.article.causes.filter(position=position).first()
+        cause = cause_at(self.article, value)
         if cause is None:
             raise forms.ValidationError("没有这个原因。")
         return cause

@@ -1,5 +1,7 @@
 from django import forms
 
+from .numbers import parse_int
+
 # Longer text is cut: no question to a help centre needs more, and it bounds the work per search.
 MAX_QUERY_LENGTH = 100
 
@@ -15,9 +17,7 @@ class SearchForm(forms.Form):
         return self.cleaned_data["q"].replace("\x00", "")
 
     def clean_page(self):
-        value = self.cleaned_data["page"]
-        # isdecimal() alone would let "²" or "٣" through, which int() refuses or reads oddly.
-        return int(value) if value.isascii() and value.isdecimal() and 0 < len(value) < 6 else 1
+        return parse_int(self.cleaned_data["page"], minimum=1, maximum=99_999) or 1
 
     @property
     def query(self):

@@ -225,9 +225,7 @@ def feedback_vote(request, slug):
 def feedback_thanks(request, slug):
     """谢谢: and, for a "no", a chance to say what was missing."""
     article = get_object_or_404(_published_articles(), slug=slug)
-    cause = None
-    if request.GET.get("cause", "").isdigit():
-        cause = article.causes.filter(position=int(request.GET["cause"])).first()
+    cause = feedback.cause_at(article, request.GET.get("cause"))
     helpful = request.GET.get("helpful") != "no"
     back_url = cause.get_absolute_url() if cause else f"{article.get_absolute_url()}#feedback"
     return render(

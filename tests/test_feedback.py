@@ -172,3 +172,35 @@ def test_summary_counts_votes_per_article_and_cause(client, huabei, vote_url):
     assert rows[2]["helpful_votes"] == 1 and rows[2]["unhelpful_votes"] == 1
     assert rows[2]["comments"] == 2 and rows[2]["votes"] == 2
     assert rows[2]["article__title"] == huabei.title
+
+
+ODD_NUMBERS = ["²", "①", "７", "１", "٣", "9" * 25, "-1", "0", " 1"]
+
+
+@pytest.mark.parametrize("cause", ODD_NUMBERS)
+def test_thank_you_page_ignores_a_cause_that_is_not_a_plain_number(client, huabei, cause):
+    url = reverse("kb:feedback_thanks", kwargs={"slug": huabei.slug})
+    response = client.get(url, {"helpful": "no", "cause": cause})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"回到「{huabei.title}」" in page
+    assert 'name="cause"' not in page
+
+
+def test_thank_you_page_names_the_cause_voted_on(client, huabei):
+    url = reverse("kb:feedback_thanks", kwargs={"slug": huabei.slug})
+    page = client.get(url, {"helpful": "no", "cause": "2"}).content.decode()
+    cause = huabei.causes.get(position=2)
+    assert f"回到「{cause.title}」" in page
+    assert '<input type="hidden" name="cause" value="2">' in page
+
+
+@pytest.mark.parametrize("cause", ODD_NUMBERS)
+def test_votes_on_a_cause_that_is_not_a_plain_number_are_refused(client, vote_url, cause):
+    assert client.post(vote_url, {"helpful": "yes", "cause": cause}).status_code == 400
+    json_vote = client.post(
+        vote_url, {"helpful": "yes", "cause": cause}, HTTP_ACCEPT="application/json"
+    )
+    assert json_vote.status_code == 400
+    assert json_vote.json() == {"detail": "反馈内容无效。"}
+    assert not Feedback.objects.exists()

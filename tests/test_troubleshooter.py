@@ -66,3 +66,10 @@ def test_unknown_steps_and_articles_without_causes_are_not_found(client, huabei)
     )
     huabei.causes.all().delete()
     assert client.get(troubleshoot_url(huabei)).status_code == 404
+
+
+@pytest.mark.parametrize("position", ["9" * 25, "٣", "-1"])
+def test_odd_question_numbers_are_not_found(client, huabei, position):
+    url = f"{huabei.get_absolute_url()}troubleshoot/{position}/"
+    assert client.get(url).status_code == 404
+    assert client.get(f"{url}yes/").status_code == 404
