@@ -3,6 +3,7 @@
 JSON-LD follows https://schema.org/FAQPage and https://schema.org/BreadcrumbList.
 """
 
+import html
 from dataclasses import dataclass
 
 from django.contrib.sitemaps import Sitemap
@@ -10,7 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 
 from .markdown import render_markdown
 from .models import Article, Category
@@ -39,7 +40,8 @@ def breadcrumbs(category=None, article=None, current=None):
 
 
 def plain_text(markdown_source):
-    return " ".join(strip_tags(render_markdown(markdown_source)).split())
+    """Markdown source as one line of text (not HTML: "<" is "<"; escape it where markup goes)."""
+    return " ".join(html.unescape(strip_tags(render_markdown(markdown_source))).split())
 
 
 def breadcrumb_jsonld(request, crumbs):
@@ -129,7 +131,9 @@ class UpdatedArticlesFeed(Feed):
         return article.title
 
     def item_description(self, article):
-        return plain_text(article.summary) or article.title
+        # Atom writes it as <summary type="html">: readers render it, so it must be markup
+        # with the text escaped, never a title or summary as typed.
+        return escape(plain_text(article.summary) or article.title)
 
     def item_updateddate(self, article):
         return article.updated_at

@@ -1,5 +1,7 @@
 import json
 import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import pytest
 
@@ -79,3 +81,57 @@ def test_atom_feed_lists_updated_articles_in_both_variants(client, huabei):
 def test_feedback_pages_are_not_indexed(client, huabei):
     page = client.get(f"{huabei.get_absolute_url()}feedback/thanks/?helpful=yes").content.decode()
     assert '<meta name="robots" content="noindex">' in page
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+LIVE_MARKUP = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+
+def feed_entries(client, path="/feed/"):
+    """The feed's entries as a feed reader reads them: {title: (title, summary as HTML)}."""
+    root = ET.fromstring(client.get(path).content)
+    entries = {}
+    for entry in root.iter(f"{ATOM}entry"):
+        title, summary = entry.find(f"{ATOM}title"), entry.find(f"{ATOM}summary")
+        assert title.get("type", "text") == "text"  # shown as typed, never rendered
+        entries[title.text] = summary.get("type", "text"), summary.text
+    return entries
+
+
+class ElementCollector(HTMLParser):
+    def __init__(self, markup):
+        super().__init__()
+        self.elements = []
+        self.feed(markup)
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append(tag)
+
+
+@pytest.mark.parametrize("path", ["/feed/", "/zh-hant/feed/"])
+def test_feed_shows_markup_in_a_title_as_text(client, huabei, path):
+    huabei.title, huabei.summary = LIVE_MARKUP, ""
+    huabei.save()
+    kind, summary = feed_entries(client, path)[LIVE_MARKUP]
+    if kind == "html":
+        assert ElementCollector(summary).elements == []
+    assert "<img" in summary.replace("&lt;", "<") and "alert(1)" in summary
+
+
+def test_feed_shows_markup_quoted_in_a_summary_as_text(client, huabei):
+    huabei.summary = f"写成 `{LIVE_MARKUP}` 的代码 & 文字"
+    huabei.save()
+    kind, summary = feed_entries(client)[huabei.title]
+    assert kind == "html"
+    assert ElementCollector(summary).elements == []
+    assert (
+        summary
+        == "写成 &lt;img src=x onerror=&quot;alert(1)&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt; 的代码 &amp; 文字"
+    )
+
+
+def test_meta_description_is_the_summary_as_text_escaped_once(client, huabei):
+    huabei.summary = "额度 & 利息 `<b>`"
+    huabei.save()
+    page = client.get(huabei.get_absolute_url()).content.decode()
+    assert '<meta name="description" content="额度 &amp; 利息 &lt;b&gt;">' in page
