@@ -1,4 +1,4 @@
-from . import variants
+from . import seo, variants
 
 SITE_DESCRIPTION = "花呗、分期乐等消费信贷常见问题：找到原因，马上知道怎么办。"
 
@@ -20,6 +20,6 @@ def site(request):
             "lang": variants.HTML_LANG[other],
             "label": variants.LABEL[other],
         },
-        "canonical_url": request.build_absolute_uri(request.path),
+        "canonical_url": seo.absolute_url(request, request.path),
         "site_description": SITE_DESCRIPTION,
     }

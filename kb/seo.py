@@ -1,15 +1,22 @@
-"""What search engines and link previews read: breadcrumbs, schema.org JSON-LD, sitemaps, feed.
+"""What search engines and link previews read: absolute URLs, breadcrumbs, schema.org JSON-LD,
+sitemaps, feed.
 
-JSON-LD follows https://schema.org/FAQPage and https://schema.org/BreadcrumbList.
+Every absolute URL the site writes comes from ``absolute_url``: on ``KB_SITE_URL`` when it is
+set, so a request's Host header (``HELP.example.com:1337``, a final dot) cannot make pages,
+the sitemap or the feed name URLs of their own. JSON-LD follows https://schema.org/FAQPage and
+https://schema.org/BreadcrumbList.
 """
 
 import html
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.encoding import iri_to_uri
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, strip_tags
 
@@ -17,6 +24,14 @@ from .markdown import render_markdown
 from .models import Article, Category
 
 SITE_NAME = "帮助中心"
+
+
+def absolute_url(request, path):
+    """``path`` (``/articles/x/``) as an absolute URL: under KB_SITE_URL when it is set, else on
+    the scheme and host the request came with."""
+    if settings.KB_SITE_URL:
+        return f"{settings.KB_SITE_URL}{iri_to_uri(path)}"
+    return request.build_absolute_uri(path)
 
 
 @dataclass
@@ -48,7 +63,7 @@ def breadcrumb_jsonld(request, crumbs):
     items = []
     for position, crumb in enumerate(crumbs, start=1):
         item = {"@type": "ListItem", "position": position, "name": crumb.name}
-        item["item"] = request.build_absolute_uri(crumb.url or request.path)
+        item["item"] = absolute_url(request, crumb.url or request.path)
         items.append(item)
     return {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
 
@@ -74,6 +89,13 @@ class _VariantSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+    # Django's sitemap view gives the request's scheme and host (no django.contrib.sites).
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.KB_SITE_URL).scheme or super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.KB_SITE_URL).netloc or super().get_domain(site)
 
 
 class StaticSitemap(_VariantSitemap):
@@ -121,11 +143,27 @@ class UpdatedArticlesFeed(Feed):
     title = f"{SITE_NAME}：最近更新"
     subtitle = "花呗、分期乐等消费信贷常见问题的最新解答。"
 
-    def link(self):
-        return reverse("kb:home")
+    # Django's Feed puts the request's host before relative links; absolute ones it keeps. The
+    # feed's "object" is the request, so that every link can be made absolute (absolute_url).
+    def get_object(self, request):
+        return request
 
-    def items(self):
-        return Article.objects.published().select_related("category").order_by("-updated_at")[:20]
+    def link(self, request):
+        return absolute_url(request, reverse("kb:home"))
+
+    def feed_url(self, request):
+        return absolute_url(request, request.path)
+
+    def items(self, request):
+        articles = list(
+            Article.objects.published().select_related("category").order_by("-updated_at")[:20]
+        )
+        for article in articles:
+            article.feed_link = absolute_url(request, article.get_absolute_url())
+        return articles
+
+    def item_link(self, article):
+        return article.feed_link
 
     def item_title(self, article):
         return article.title

@@ -14,6 +14,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.urls import translate_url
 from django.utils import translation
 
+from .seo import absolute_url
 from .text import to_traditional
 
 SIMPLIFIED = "zh-hans"
@@ -53,8 +54,7 @@ def variant_urls(request):
     """The same page in each variant: {"zh-hans": "https://host/...", "zh-hant": "..."}."""
     path = request.get_full_path()
     return {
-        code: request.build_absolute_uri(translate_url(path, code))
-        for code, _ in settings.LANGUAGES
+        code: absolute_url(request, translate_url(path, code)) for code, _ in settings.LANGUAGES
     }
 
 

@@ -109,3 +109,25 @@ def test_production_settings_pass_the_deployment_checklist():
     result = manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    ["help.example.com", "https://help.example.com/kb/", "https://help.example.com.", "ftp://x.cn"],
+)
+def test_production_refuses_a_site_url_that_is_not_a_scheme_and_host(site_url):
+    result = manage("check", KB_SITE_URL=site_url)
+    assert result.returncode != 0
+    assert "KB_SITE_URL must be the site's scheme and host only" in result.stderr
+    assert repr(site_url) in result.stderr
+
+
+def test_production_takes_a_site_url_and_writes_it_as_an_origin():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.KB_SITE_URL)",
+        KB_SITE_URL="https://Help.Example.com/",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "https://help.example.com"

@@ -135,3 +135,80 @@ def test_meta_description_is_the_summary_as_text_escaped_once(client, huabei):
     huabei.save()
     page = client.get(huabei.get_absolute_url()).content.decode()
     assert '<meta name="description" content="额度 &amp; 利息 &lt;b&gt;">' in page
+
+
+SITE = "https://help.example.com"
+# The same site as a client may name it: its Host header is not the site's address.
+SAME_SITE_HOSTS = [
+    "help.example.com",
+    "HELP.example.com:1337",
+    "help.example.com.",
+    "Help.Example.COM.",
+]
+NAMESPACES = ("http://www.sitemaps.org/", "http://www.w3.org/", "https://schema.org")
+
+
+@pytest.fixture
+def site_url(settings):
+    settings.KB_SITE_URL = SITE
+    settings.ALLOWED_HOSTS = ["help.example.com"]
+
+
+def absolute_urls(text):
+    return {
+        url for url in re.findall(r"https?://[^\s\"'<>]+", text) if not url.startswith(NAMESPACES)
+    }
+
+
+def written_urls(client, host, article_path):
+    """Every absolute URL the pages, sitemap, robots.txt and feed give a client naming ``host``."""
+    urls = {}
+    for path in (
+        "/",
+        article_path,
+        f"/zh-hant{article_path}troubleshoot/",
+        "/categories/huabei/",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/feed/",
+        "/zh-hant/feed/",
+    ):
+        response = client.get(path, HTTP_HOST=host)
+        assert response.status_code == 200, (host, path)
+        urls[path] = absolute_urls(response.content.decode())
+    return urls
+
+
+def test_site_url_names_every_absolute_url_whatever_the_host_header(client, huabei, site_url):
+    article_path = huabei.get_absolute_url()  # before a zh-hant request activates that language
+    expected = written_urls(client, SAME_SITE_HOSTS[0], article_path)
+    for host in SAME_SITE_HOSTS[1:]:
+        assert written_urls(client, host, article_path) == expected, host
+    for path, urls in expected.items():
+        assert urls, path
+        assert all(url.startswith(f"{SITE}/") for url in urls), (path, urls)
+
+    page = client.get(article_path, HTTP_HOST="HELP.example.com:1337").content.decode()
+    canonical = f"{SITE}{article_path}"
+    assert f'<link rel="canonical" href="{canonical}">' in page
+    assert f'<meta property="og:url" content="{canonical}">' in page
+    assert f'<link rel="alternate" hreflang="zh-Hant" href="{SITE}/zh-hant{article_path}">' in page
+    assert jsonld(page, "BreadcrumbList")["itemListElement"][-1]["item"] == canonical
+    robots = client.get("/robots.txt", HTTP_HOST="help.example.com.").content.decode()
+    assert f"Sitemap: {SITE}/sitemap.xml" in robots
+    sitemap = client.get("/sitemap.xml", HTTP_HOST="HELP.example.com:1337").content.decode()
+    assert f"<loc>{canonical}</loc>" in sitemap
+    feed = ET.fromstring(client.get("/feed/", HTTP_HOST="help.example.com.").content)
+    assert feed.find(f"{ATOM}id").text == f"{SITE}/"
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == f"{SITE}/feed/"
+    assert f"{SITE}{article_path}" in {
+        entry.find(f"{ATOM}link").get("href") for entry in feed.iter(f"{ATOM}entry")
+    }
+
+
+def test_without_a_site_url_absolute_urls_follow_the_request(client, huabei, settings):
+    settings.ALLOWED_HOSTS = ["help.example.com"]
+    for path in (huabei.get_absolute_url(), "/sitemap.xml", "/robots.txt", "/feed/"):
+        page = client.get(path, HTTP_HOST="help.example.com:8000").content.decode()
+        urls = absolute_urls(page)
+        assert urls and all(url.startswith("http://help.example.com:8000/") for url in urls), path

@@ -2,10 +2,13 @@
 environment (docs/architecture.md, "Environment"); dev.py, prod.py and test.py adjust the rest."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("KB_VAR_DIR", BASE_DIR / "var"))
@@ -20,6 +23,42 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# A host name (ASCII: an IDN in its xn-- form) or a bracketed IPv6 address, an optional port.
+_ORIGIN_NETLOC = re.compile(r"([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:[0-9]{1,5})?")
+
+
+def site_origin(value):
+    """``value`` ("https://Help.example.com/") as an origin ("https://help.example.com"), or a
+    ValueError saying why it is not one: only a scheme and a host, with an optional port."""
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in {"http", "https"}:
+        raise ValueError("it must start with https:// or http://")
+    if not parts.hostname:
+        raise ValueError("it has no host")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("it must not hold a user name or password")
+    if parts.path not in {"", "/"} or parts.query or parts.fragment or value.strip()[-1] in "?#":
+        raise ValueError("it must not have a path, query or fragment")
+    netloc = parts.netloc.lower()
+    if not _ORIGIN_NETLOC.fullmatch(netloc):
+        raise ValueError("its host must be an ASCII host name (xn-- for others), no final dot")
+    parts.port  # noqa: B018 -- raises ValueError for a port out of range
+    return f"{parts.scheme.lower()}://{netloc}"
+
+
+def env_site_origin(name):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return ""
+    try:
+        return site_origin(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"{name} must be the site's scheme and host only, like https://help.example.com: "
+            f"{value!r} is not ({error})."
+        ) from None
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -84,6 +123,12 @@ AXES_CLIENT_IP_CALLABLE = "kb.client.client_address"
 # How many reverse proxies in front of the app append to X-Forwarded-For (kb.client): 0 (the
 # default) trusts no header; 1 behind one nginx or balancer, 2 behind a CDN and a balancer.
 KB_TRUSTED_PROXY_COUNT = int(os.environ.get("KB_TRUSTED_PROXY_COUNT", "0"))
+
+# The site's public address (https://help.example.com, no path). When set, every absolute URL
+# the site writes (canonical, hreflang, og:url, JSON-LD, sitemap, robots.txt, feed; kb.seo) uses
+# it, whatever Host header a request came with; "" (the default): the request's own scheme and
+# host. Refused at start-up unless it is a scheme and a host (with an optional port).
+KB_SITE_URL = env_site_origin("KB_SITE_URL")
 
 ROOT_URLCONF = "config.urls"
 

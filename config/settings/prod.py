@@ -4,10 +4,12 @@ The app runs behind a TLS-terminating load balancer or reverse proxy that sets
 ``X-Forwarded-Proto: https``; run ``manage.py check --deploy --fail-level WARNING`` (CI does).
 """
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY, env_bool, env_list
+from .base import ALLOWED_HOSTS, KB_SITE_URL, SECRET_KEY, env_bool, env_list
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
@@ -17,6 +19,8 @@ if not ALLOWED_HOSTS:
 # The proxy terminates TLS; trust its header only because nothing reaches gunicorn around it.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+# The redirect to HTTPS is an absolute URL the site writes: to KB_SITE_URL's host when set.
+SECURE_SSL_HOST = urlsplit(KB_SITE_URL).netloc or None
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))  # noqa: F405
