@@ -8,9 +8,11 @@ from kb.editor import serve_upload
 from kb.seo import SITEMAPS
 from kb.views import robots_txt
 
-# A database outage gets the branded 503 page, any other failure the 500 page (kb.errors).
-handler500 = "kb.errors.server_error"
+# Branded pages in Chinese, JSON under /api/ (kb.errors); a database outage gets the 503 page.
+handler400 = "kb.errors.bad_request"
+handler403 = "kb.errors.permission_denied"
 handler404 = "kb.errors.page_not_found"
+handler500 = "kb.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,17 +1,22 @@
-"""Error pages that say what happened to the reader, without a traceback.
+"""Error pages that say what happened to the reader, in Chinese and branded, without a traceback;
+under /api/ the API's error shape, ``{"detail": ...}`` (docs/architecture.md, "JSON API").
 
 ``server_error`` is the project's handler500. When the database cannot be reached (down,
 restarting, refusing connections) it answers 503 with the branded "try again shortly" page and
-a Retry-After, (JSON ``{"detail": ...}`` under /api/) instead of a 500: nothing is broken in the app, and the balancer and CDN may
+a Retry-After instead of a 500: nothing is broken in the app, and the balancer and CDN may
 retry. Django logs the exception with the request either way. The next request reconnects
 (CONN_HEALTH_CHECKS), so the site recovers by itself when the database is back.
+
+The 400, 403 and 5xx pages render without the request's context (templates/error_page.html):
+a 400 is often a Host header the site refuses, which the context's absolute URLs would read
+again, and a 503 comes while the database is down.
 """
 
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 
@@ -23,26 +28,45 @@ def _is_api(request):
     return request.path.startswith("/api/")
 
 
-def database_unavailable(request):
+def error_response(request, status, detail, template=None, **context):
+    """The JSON error under /api/, else the branded page ``template`` (``<status>.html``)."""
     if _is_api(request):
         # API clients get the API's error shape (docs/architecture.md, "JSON API").
-        response = JsonResponse({"detail": "服务暂时不可用，请稍后重试。"}, status=503)
+        response = JsonResponse({"detail": detail}, status=status)
     else:
-        response = render(request, "503.html", status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        page = loader.render_to_string(template or f"{status}.html", context)
+        response = HttpResponse(page, status=status)
     add_never_cache_headers(response)
+    return response
+
+
+def database_unavailable(request):
+    response = error_response(request, 503, "服务暂时不可用，请稍后重试。")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
 def server_error(request):
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
         return database_unavailable(request)
-    if _is_api(request):
-        response = JsonResponse({"detail": "服务器出错了，请稍后重试。"}, status=500)
-    else:
-        response = render(request, "500.html", status=500)
-    add_never_cache_headers(response)
-    return response
+    return error_response(request, 500, "服务器出错了，请稍后重试。")
+
+
+def bad_request(request, exception):
+    """handler400: a malformed request, or a Host header that is not the site's."""
+    return error_response(request, 400, "请求无效。")
+
+
+def permission_denied(request, exception):
+    """handler403."""
+    return error_response(request, 403, "没有权限执行这个操作。")
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form posted without a valid token (an old page, another site)."""
+    return error_response(
+        request, 403, "请求来源校验失败，请刷新页面后重试。", "403.html", csrf_failure=True
+    )
 
 
 def page_not_found(request, exception):

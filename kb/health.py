@@ -1,8 +1,9 @@
 """Liveness (/healthz) and readiness (/readyz) for load balancers and container healthchecks.
 
-They are answered by a middleware placed first, before host validation, the HTTPS redirect and
-sessions: probes come by IP over plain HTTP from inside the network, and a probe must not be
-turned away by the very checks that protect readers.
+They are answered by a middleware placed before host validation, sessions and the page cache,
+and exempt from the HTTPS redirect (SECURE_REDIRECT_EXEMPT): probes come by IP over plain HTTP
+from inside the network, and a probe must not be turned away by the very checks that protect
+readers. It sits inside the security headers' middleware, so probes' answers carry them too.
 
 - /healthz: the process answers. No database, no cache: a restart would not fix either.
 - /readyz: this instance can serve pages: the database answers and its migrations are all

@@ -6,6 +6,8 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +133,62 @@ def test_production_takes_a_site_url_and_writes_it_as_an_origin():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "https://help.example.com"
+
+
+EXPECTED_STATUS = {"400": 400, "403": 403, "404": 404, "405": 405, "csrf 403": 403}
+
+
+@pytest.fixture
+def every_kind_of_response(client, huabei):
+    staff = User.objects.create_user("clerk", password="x-unused-9", is_staff=True)
+    staff_client = Client()
+    staff_client.force_login(staff)
+    return {
+        "home": client.get("/"),
+        "article": client.get(huabei.get_absolute_url()),
+        "feed": client.get("/feed/"),
+        "sitemap": client.get("/sitemap.xml"),
+        "robots": client.get("/robots.txt"),
+        "api": client.get("/api/articles"),
+        "healthz": client.get("/healthz"),
+        "readyz": client.get("/readyz"),
+        "healthz by ip": client.get("/healthz", HTTP_HOST="10.1.2.3:8000"),
+        "400": client.get("/", HTTP_HOST="evil.example"),
+        "403": staff_client.get("/admin/kb/article/add/"),
+        "404": client.get("/articles/no-such-article/"),
+        "405": client.generic("TRACE", "/"),
+        "csrf 403": Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x"}),
+    }
+
+
+def test_every_response_denies_unused_browser_features_and_cross_origin_embedding(
+    every_kind_of_response,
+):
+    for name, response in every_kind_of_response.items():
+        assert response.status_code == EXPECTED_STATUS.get(name, 200), name
+        policy = dict(
+            part.strip().split("=", 1) for part in response["Permissions-Policy"].split(",")
+        )
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+            assert policy[feature] == "()", (name, feature)
+        assert response["Cross-Origin-Resource-Policy"] == "same-origin", name
+        assert response["X-Content-Type-Options"] == "nosniff", name
+        assert response["Referrer-Policy"] == "strict-origin-when-cross-origin", name
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin", name
+
+
+@pytest.mark.parametrize("method", ["TRACE", "TRACK", "CONNECT", "PUT", "DELETE", "PROPFIND"])
+@pytest.mark.parametrize(
+    "path", ["/", "/articles/huabei-fenqi-wufa-huankuan/", "/admin/login/", "/healthz", "/feed/"]
+)
+def test_methods_the_site_does_not_answer_are_refused(client, imported, method, path):
+    response = client.generic(method, path, HTTP_X_SECRET="echo-me")
+    assert response.status_code == 405, (method, path)
+    assert response["Allow"] == "GET, HEAD, POST, OPTIONS"
+    assert b"echo-me" not in response.content and b"<html" not in response.content
+
+
+def test_methods_the_api_does_not_answer_are_a_json_405(client, db):
+    response = client.generic("TRACE", "/api/articles")
+    assert response.status_code == 405
+    assert response.json() == {"detail": "不支持这个请求方法。"}

@@ -6,6 +6,7 @@ Faults are real ones: a database port where nothing listens, a TCP proxy in fron
 that is cut and restored, a SIGHUP to the gunicorn master while clients keep asking.
 """
 
+import http.client
 import json
 import os
 import re
@@ -199,3 +200,66 @@ def test_article_views_counted_in_memory_are_written_when_workers_stop(site, ser
     assert views() == before  # in memory so far
     server.stop()
     assert views() == before + 6
+
+
+def request(port, method, path, headers):
+    """(status, headers, body) of one request with any method, on a fresh connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, headers={"Connection": "close", **headers})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def site_url_server(site, tmp_path_factory):
+    """A production server told its address (KB_SITE_URL)."""
+    env = {**site, "KB_SITE_URL": f"https://{HOST}"}
+    server = Server(env, tmp_path_factory.mktemp("site-url") / "gunicorn.log")
+    yield server
+    server.stop()
+
+
+def test_a_real_server_writes_its_own_address_whatever_the_host_header(site_url_server):
+    odd_host = {**HTTPS, "Host": "HELP.example.com:1337"}
+    status, _, body, _ = site_url_server.get("/", odd_host)
+    assert status == 200
+    assert f'<link rel="canonical" href="https://{HOST}/">' in body.decode()
+    assert (
+        f"Sitemap: https://{HOST}/sitemap.xml"
+        in site_url_server.get("/robots.txt", odd_host)[2].decode()
+    )
+    # The redirect to HTTPS goes to the site's address, not to the host a client named.
+    status, headers, _, _ = site_url_server.get("/search/?q=1", {"Host": "help.example.com."})
+    assert status == 301 and headers["Location"] == f"https://{HOST}/search/?q=1"
+
+
+def test_a_real_server_refuses_trace_and_unknown_methods(site_url_server):
+    for method, path in (("TRACE", "/"), ("TRACE", "/healthz"), ("TRACK", "/api/articles")):
+        status, headers, body = request(
+            site_url_server.port, method, path, {**HTTPS, "X-Secret": "echo-me"}
+        )
+        assert status == 405, (method, path)
+        assert headers["Allow"] == "GET, HEAD, POST, OPTIONS"
+        assert b"echo-me" not in body
+
+
+def test_a_real_server_sends_the_security_headers_on_probes_errors_and_files(site_url_server):
+    _, _, page, _ = site_url_server.get("/")
+    stylesheet = re.search(r'href="(/static/kb/site\.[0-9a-f]{12}\.css)"', page.decode()).group(1)
+    responses = {
+        "healthz by ip": site_url_server.get("/healthz", {"Host": "10.0.0.7:8000"}),
+        "readyz by ip": site_url_server.get("/readyz", {"Host": "10.0.0.7:8000"}),
+        "bad host": site_url_server.get("/", {**HTTPS, "Host": "evil.example"}),
+        "not found": site_url_server.get("/articles/no-such-article/"),
+        "static file": site_url_server.get(stylesheet),
+    }
+    for name, (status, headers, *_) in responses.items():
+        assert status == {"bad host": 400, "not found": 404}.get(name, 200), name
+        assert "camera=()" in headers["Permissions-Policy"], name
+        assert headers["Cross-Origin-Resource-Policy"] == "same-origin", name
+        assert headers["X-Content-Type-Options"] == "nosniff", name
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin", name
+    assert "无法处理这个请求" in responses["bad host"][2].decode()

@@ -84,10 +84,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: load balancers probe by IP, over plain HTTP; answer before host checks and redirects.
-    "kb.health.HealthCheckMiddleware",
     "kb.logs.RequestIdMiddleware",
+    # Outermost: every response, the probes' and the error pages' too, gets the security headers.
+    "kb.security.PolicyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "kb.security.KnownMethodsMiddleware",
+    # Load balancers probe by IP, over plain HTTP: answered before anything reads the Host
+    # header (SecurityMiddleware does only to redirect, and SECURE_REDIRECT_EXEMPT spares them).
+    "kb.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached public pages are answered here, with the headers of the middleware below (kb.cache).
     "kb.cache.PageCacheMiddleware",
@@ -282,7 +286,31 @@ KB_VIEW_FLUSH_SECONDS = int(os.environ.get("KB_VIEW_FLUSH_SECONDS", "30"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The health probes come over plain HTTP (kb.health): never redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]
 X_FRAME_OPTIONS = "DENY"
+# A form posted without a valid token gets the branded 403 page (JSON under /api/).
+CSRF_FAILURE_VIEW = "kb.errors.csrf_failure"
+# kb.security: browser features no page of the site uses, denied to all (Permissions-Policy);
+# other sites may not embed our responses; the HTTP methods the site answers (others: 405).
+KB_DENIED_FEATURES = [
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+KB_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+KB_HTTP_METHODS = ["GET", "HEAD", "POST", "OPTIONS"]
 # django-csp 4 (https://django-csp.readthedocs.io/en/latest/configuration.html). Scripts only
 # from our own origin: no 'unsafe-inline', no nonces (a nonce would defeat the page cache).
 # The admin and markdownx load their scripts from files, and JSON-LD blocks
