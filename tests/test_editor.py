@@ -2,6 +2,8 @@
 uploads take real raster images only (no SVG), at most 2 MB, stored under MEDIA_ROOT."""
 
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,6 +25,29 @@ def image_bytes(image_format, size=(40, 30)):
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 40, 40)).save(buffer, image_format)
     return buffer.getvalue()
+
+
+def png_of_declared_size(width, height):
+    """A black 1-bit PNG, written chunk by chunk: a 13000x13000 one is about 20 KB of file and
+    never a full row buffer more in memory here, though a decoder would unpack 169 million
+    pixels from it (a decompression bomb)."""
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    compressor, row, parts = zlib.compressobj(9), b"\0" * (1 + (width + 7) // 8), []
+    for _ in range(height):
+        parts.append(compressor.compress(row))
+    parts.append(compressor.flush())
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", b"".join(parts))
+        + chunk(b"IEND", b"")
+    )
 
 
 def upload(client, name, content, content_type):
@@ -91,3 +116,60 @@ def test_the_live_preview_is_the_public_renderer(editor_client):
     assert "<strong>粗体</strong>" in html
     assert "<script" not in html and "javascript:" not in html
     assert editor_client.post("/markdownx/markdownify/", {}).status_code == 200
+
+
+def test_a_decompression_bomb_is_refused_from_its_header_with_a_clear_message(
+    editor_client, media_root
+):
+    bomb = png_of_declared_size(13000, 13000)
+    assert len(bomb) < 500 * 1024
+    response = upload(editor_client, "bomb.png", bomb, "image/png")
+    assert response.status_code == 400
+    assert response.json() == {
+        "__all__": ["图片尺寸 13000×13000 太大：最多 1678 万像素（如 4096×4096），请缩小后再上传。"]
+    }
+    assert list(media_root.rglob("*")) == []
+
+
+def test_an_image_beyond_pillows_own_limit_is_refused_not_a_500(editor_client, media_root):
+    # Over twice Image.MAX_IMAGE_PIXELS: Pillow raises DecompressionBombError in Image.open.
+    response = upload(editor_client, "huge.png", png_of_declared_size(20000, 20000), "image/png")
+    assert response.status_code == 400
+    assert "太大" in response.json()["__all__"][0]
+    assert list(media_root.rglob("*")) == []
+
+
+def test_the_pixel_budget_is_a_setting(editor_client, settings):
+    settings.KB_UPLOAD_MAX_PIXELS = 100 * 100
+    assert (
+        upload(editor_client, "a.png", image_bytes("PNG", (100, 100)), "image/png").status_code
+        == 200
+    )
+    refused = upload(editor_client, "b.png", image_bytes("PNG", (101, 100)), "image/png")
+    assert refused.json() == {
+        "__all__": ["图片尺寸 101×100 太大：最多 1 万像素（如 100×100），请缩小后再上传。"]
+    }
+
+
+@pytest.mark.parametrize("image_format", ["PNG", "JPEG", "WEBP", "GIF"])
+def test_a_truncated_image_is_refused_not_a_500(editor_client, media_root, image_format):
+    whole = image_bytes(image_format, (400, 300))
+    response = upload(editor_client, "cut.img", whole[: len(whole) // 2], "image/png")
+    assert response.status_code == 400
+    assert response.json() == {"__all__": ["图片文件已损坏或不完整，请重新导出后再上传。"]}
+    assert list(media_root.rglob("*")) == []
+
+
+def test_an_empty_or_missing_file_is_refused_with_one_message(editor_client):
+    empty = upload(editor_client, "empty.png", b"", "image/png")
+    assert empty.status_code == 400
+    assert empty.json() == {"image": ["所提交的是空文件。"]}
+    missing = editor_client.post("/markdownx/upload/", {}, **XHR)
+    assert missing.status_code == 400 and list(missing.json()) == ["image"]
+
+
+def test_an_image_named_as_another_format_is_stored_as_what_it_is(editor_client, client):
+    response = upload(editor_client, "photo.png", image_bytes("JPEG"), "image/png")
+    url = response.json()["image_code"][4:-1]
+    assert url.endswith(".jpg")
+    assert client.get(url)["Content-Type"] == "image/jpeg"

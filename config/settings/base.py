@@ -215,6 +215,9 @@ MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/png", "image/jpeg", "image/webp", "imag
 MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
+# Pixels an uploaded image may have (width × height), checked from its header before it is
+# decoded: a small file can declare a huge image (a decompression bomb).
+KB_UPLOAD_MAX_PIXELS = int(os.environ.get("KB_UPLOAD_MAX_PIXELS", str(4096 * 4096)))
 
 # An article is due for review when nobody confirmed it this many days (admin: 待复核).
 KB_REVIEW_AFTER_DAYS = int(os.environ.get("KB_REVIEW_AFTER_DAYS", "180"))

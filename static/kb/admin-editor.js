@@ -31,3 +31,31 @@ document.addEventListener("DOMContentLoaded", function () {
     }, 300);
   });
 });
+
+// A refused image upload: markdownx would type "Invalid response" into the text. Keep the text
+// as it was and show the server's reason (kb/editor.py answers {"field": ["..."]}) above it.
+document.addEventListener("markdownx.fileUploadError", function (event) {
+  var parent = event.target;
+  var editor = parent.querySelector(".markdownx-editor");
+  if (!editor) return;
+  var text = editor.value, start = editor.selectionStart, end = editor.selectionEnd;
+  var errors = (event.detail && event.detail[0]) || {};
+  var messages = Object.keys(errors).map(function (key) { return [].concat(errors[key])[0]; });
+  var note = parent.querySelector(".upload-error");
+  if (!note) {
+    note = document.createElement("p");
+    note.className = "errornote upload-error";
+    note.setAttribute("role", "alert");
+    parent.insertBefore(note, parent.firstChild);
+  }
+  note.textContent = messages[0] || "图片上传失败，请重试。";
+  setTimeout(function () { // after markdownx has inserted its text
+    editor.value = text;
+    editor.setSelectionRange(start, end);
+    editor.dispatchEvent(new Event("input")); // and the preview with it
+  }, 0);
+}, true);
+document.addEventListener("markdownx.fileUploadEnd", function (event) {
+  var note = event.target.querySelector(".upload-error");
+  if (note) note.remove();
+}, true);
