@@ -1,10 +1,12 @@
-"""Cross-origin protection for the readers' feedback forms, without tokens.
+"""Cross-origin protection for the readers' anonymous writes, without tokens: the feedback
+forms (kb.views) and the search-click beacon (kb.api).
 
-The vote forms sit on article pages, which must be the same for every reader so that the page
-cache (kb.cache) and CDNs can keep them; a CSRF token belongs to one visitor and would make each
-page private. The votes are anonymous and carry no credentials, so instead of a token they are
-protected the way Go's net/http ``CrossOriginProtection`` (Go 1.25) and OWASP's Fetch Metadata
-guidance do it, from the headers every current browser sends with a form or fetch POST:
+The vote forms and search results sit on pages that must be the same for every reader so that
+the page cache (kb.cache) and CDNs can keep them; a CSRF token belongs to one visitor and would
+make each page private. Votes and clicks are anonymous and carry no credentials, so instead of a
+token they are protected the way Go's net/http ``CrossOriginProtection`` (Go 1.25) and OWASP's
+Fetch Metadata guidance do it, from the headers every current browser sends with a form or
+fetch POST:
 
 1. GET, HEAD and OPTIONS are never refused;
 2. an ``Origin`` listed in ``CSRF_TRUSTED_ORIGINS`` is allowed;
@@ -15,8 +17,9 @@ guidance do it, from the headers every current browser sends with a form or fetc
 5. otherwise the ``Origin``'s host must be this request's host.
 
 The visitor cookie is ``SameSite=Lax`` besides, so a forged cross-site POST would not carry the
-reader's anonymous id even where these headers were missing, and votes are rate-limited
-(kb.feedback). Everything signed in (admin, markdownx) keeps Django's token-based protection.
+reader's anonymous id even where these headers were missing, and votes and clicks are
+rate-limited (kb.feedback). Everything signed in (admin, markdownx) keeps Django's token-based
+protection.
 """
 
 from functools import wraps

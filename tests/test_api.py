@@ -125,3 +125,40 @@ def test_search_clicks_are_rate_limited_per_address(client, huabei):
     first_refused = statuses.index(429)
     assert 0 < first_refused <= RATE_LIMIT_PER_ADDRESS
     assert set(statuses[:first_refused]) == {204} and set(statuses[first_refused:]) == {429}
+
+
+def click(client, slug, content_type="application/json", **headers):
+    return client.post("/api/search/click", {"slug": slug}, content_type=content_type, **headers)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://evil.example"},  # an older browser: no Sec-Fetch-Site
+        {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "cross-site"},  # no Origin, but the browser says where it came from
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://sub.testserver"},
+    ],
+)
+def test_search_clicks_from_another_site_are_refused(client, huabei, headers):
+    from kb.models import ArticleHits
+
+    # What a form or fetch on another site can send without a preflight: text/plain.
+    response = client.post(
+        "/api/search/click",
+        f'{{"slug": "{huabei.slug}"}}',
+        content_type="text/plain",
+        headers=headers,
+    )
+    assert response.status_code == 403
+    assert response.json() == {"detail": "只能在本站的页面上记录点击。"}
+    assert not ArticleHits.objects.exists()  # nothing reaches the hot questions
+
+
+def test_search_clicks_from_our_own_pages_count(client, huabei):
+    from kb.models import ArticleHits
+
+    same_origin = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+    assert click(client, huabei.slug, headers=same_origin).status_code == 204
+    assert click(client, huabei.slug, headers={"Origin": "http://testserver"}).status_code == 204
+    assert ArticleHits.objects.get(article=huabei).search_clicks == 2
