@@ -5,7 +5,8 @@ from datetime import timedelta
 import reversion
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, Sum, Value
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -444,13 +445,32 @@ class Synonym(models.Model):
         ]
 
 
+def add_to_row(queryset, lookup, counts, latest=None):
+    """Add ``counts`` to the counters of the row found by ``lookup`` (and keep the later of each
+    ``latest`` value), creating the row the first time: one UPDATE, an INSERT when it is new."""
+    latest = latest or {}
+    fields = {name: queryset.model._meta.get_field(name) for name in latest}
+    changed = queryset.filter(**lookup).update(
+        **{name: F(name) + value for name, value in counts.items()},
+        **{name: Greatest(name, Value(v, output_field=fields[name])) for name, v in latest.items()},
+    )
+    if changed:
+        return
+    _, created = queryset.get_or_create(**lookup, defaults={**counts, **latest})
+    if not created:  # another process created the row in between
+        add_to_row(queryset, lookup, counts, latest)
+
+
 class SearchLog(models.Model):
-    """One search, for finding content gaps. Holds no IP address or other personal data."""
+    """A sample of single searches (when, how many results, how long), kept
+    ``KB_SEARCH_LOG_RETENTION_DAYS``; the reports count SearchQueryDay. Holds no IP address or
+    other personal data. Written in batches by kb.search.log."""
 
     query = models.CharField(_("查询（规范化）"), max_length=200, db_index=True)
     result_count = models.PositiveIntegerField(_("结果数"))
     took_ms = models.PositiveIntegerField(_("耗时（毫秒）"), default=0)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # Not auto_now_add: a sample is written in a batch, after the search it records.
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("搜索记录")
@@ -459,6 +479,52 @@ class SearchLog(models.Model):
 
     def __str__(self):
         return f"{self.query}（{self.result_count}）"
+
+
+class SearchQueryDayQuerySet(models.QuerySet):
+    def record(self, query, day, *, searches, zero_results, results, took_ms, last_at):
+        """Add a batch of one query's searches to its day: one UPDATE, an INSERT once a day."""
+        add_to_row(
+            self,
+            {"query": query, "day": day},
+            {
+                "searches": searches,
+                "zero_results": zero_results,
+                "results": results,
+                "took_ms": took_ms,
+            },
+            latest={"last_at": last_at},
+        )
+
+
+class SearchQueryDay(models.Model):
+    """How often one (normalised) query was searched on one day, and how it went: what the
+    staff reports (kb.reports) read. Counts only; nothing about the readers."""
+
+    query = models.CharField(_("查询（规范化）"), max_length=200)
+    day = models.DateField(_("日期"), db_index=True)
+    searches = models.PositiveIntegerField(_("搜索次数"), default=0)
+    zero_results = models.PositiveIntegerField(_("无结果次数"), default=0)
+    results = models.PositiveBigIntegerField(
+        _("结果数合计"), default=0, help_text=_("除以搜索次数即平均结果数。")
+    )
+    took_ms = models.PositiveBigIntegerField(
+        _("耗时合计（毫秒）"), default=0, help_text=_("除以搜索次数即平均耗时。")
+    )
+    last_at = models.DateTimeField(_("最近一次"))
+
+    objects = SearchQueryDayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("每日搜索统计")
+        verbose_name_plural = _("每日搜索统计")
+        ordering = ["-day", "-searches"]
+        constraints = [
+            models.UniqueConstraint(fields=["query", "day"], name="kb_searchqueryday_unique_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.query} {self.day}：{self.searches}"
 
 
 class SearchDocument(models.Model):
@@ -516,19 +582,8 @@ class ArticleHitsQuerySet(models.QuerySet):
     def record(self, article, *, views=0, search_clicks=0):
         """Count views or search clicks of an article (or its id) for today: one cheap UPDATE,
         an INSERT once a day."""
-        day = timezone.localdate()
-        article_id = getattr(article, "pk", article)
-        counted = self.filter(article_id=article_id, day=day).update(
-            views=F("views") + views, search_clicks=F("search_clicks") + search_clicks
-        )
-        if not counted:
-            _, created = self.get_or_create(
-                article_id=article_id,
-                day=day,
-                defaults={"views": views, "search_clicks": search_clicks},
-            )
-            if not created:  # another request created today's row in between
-                self.record(article, views=views, search_clicks=search_clicks)
+        lookup = {"article_id": getattr(article, "pk", article), "day": timezone.localdate()}
+        add_to_row(self, lookup, {"views": views, "search_clicks": search_clicks})
 
     def record_view(self, article):
         self.record(article, views=1)

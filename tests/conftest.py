@@ -68,6 +68,14 @@ def fresh_page_cache():
     hits.views.flush_discarding()  # views another test counted are not this test's
 
 
+@pytest.fixture(autouse=True)
+def _no_searches_counted_before():
+    """Searches another test counted and did not write are not this test's (kb.search.log)."""
+    from kb.search import log as search_log
+
+    search_log.searches.discard()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def remove_this_runs_cache_keys():
     """With Redis, leave no key behind on the shared server (only this run's prefix)."""

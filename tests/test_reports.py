@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kb.models import SearchLog
+from kb.search import log as search_log
 
 pytestmark = pytest.mark.django_db
 
@@ -14,10 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def searches(db):
     def log(query, results, days_ago=0):
-        entry = SearchLog.objects.create(query=query, result_count=results)
-        SearchLog.objects.filter(pk=entry.pk).update(
-            created_at=timezone.now() - timedelta(days=days_ago)
-        )
+        search_log.record(query, results, took_ms=5, at=timezone.now() - timedelta(days=days_ago))
 
     for _ in range(3):
         log("花呗还款失败", 4)

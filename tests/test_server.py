@@ -202,6 +202,30 @@ def test_article_views_counted_in_memory_are_written_when_workers_stop(site, ser
     assert views() == before + 6
 
 
+def test_searches_counted_in_memory_are_written_when_workers_stop(site, serve):
+    """A flood of searches costs each worker additions in memory (kb.search.log), written when
+    it exits."""
+    import sqlite3
+    from pathlib import Path
+
+    database = Path(site["KB_VAR_DIR"]) / "db.sqlite3"
+
+    def searches():
+        with sqlite3.connect(database) as connection:
+            row = connection.execute(
+                "SELECT coalesce(sum(searches), 0) FROM kb_searchqueryday"
+            ).fetchone()
+        return row[0]
+
+    before = searches()
+    server = serve({**site, "KB_SEARCH_LOG_FLUSH_SECONDS": "3600"})
+    for _ in range(6):
+        assert server.get("/search/?q=%E8%8A%B1%E5%91%97")[0] == 200
+    assert searches() == before  # in memory so far
+    server.stop()
+    assert searches() == before + 6
+
+
 def request(port, method, path, headers):
     """(status, headers, body) of one request with any method, on a fresh connection."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)

@@ -130,7 +130,15 @@ def test_postgresql_lost_under_load_gives_503_then_recovers_and_loses_nothing(
     proxy = TcpProxy((database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)))
     proxy.up()
     url = f"postgres://{database['USER']}@127.0.0.1:{proxy.port}/{database['NAME']}"
-    server = serve({**site, "DATABASE_URL": url, "KB_VAR_DIR": str(tmp_path / "var")})
+    # Searches written as they come (kb.search.log), so that they are in the database before it goes.
+    server = serve(
+        {
+            **site,
+            "DATABASE_URL": url,
+            "KB_VAR_DIR": str(tmp_path / "var"),
+            "KB_SEARCH_LOG_FLUSH_SECONDS": "0",
+        }
+    )
     try:
         # Written before the fault, each answered: votes from five visitors, searches logged.
         marker = uuid.uuid4().hex[:8]

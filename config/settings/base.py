@@ -284,6 +284,10 @@ KB_CONTENT_VERSION_CHECK_SECONDS = float(os.environ.get("KB_CONTENT_VERSION_CHEC
 KB_RECENT_PAGES = int(os.environ.get("KB_RECENT_PAGES", "200"))
 # Article views (for the hot questions) are added up in memory and written this often (kb.hits).
 KB_VIEW_FLUSH_SECONDS = int(os.environ.get("KB_VIEW_FLUSH_SECONDS", "30"))
+# Searches are counted per query and day in memory and written this often (kb.search.log);
+# a sample of single searches is kept this many days for a closer look (0: none).
+KB_SEARCH_LOG_FLUSH_SECONDS = int(os.environ.get("KB_SEARCH_LOG_FLUSH_SECONDS", "30"))
+KB_SEARCH_LOG_RETENTION_DAYS = int(os.environ.get("KB_SEARCH_LOG_RETENTION_DAYS", "30"))
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

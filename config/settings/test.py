@@ -16,8 +16,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The content version is read on every request, so tests can play another process changing it
 # (the tests of kb.cache that keep it a while say so).
 KB_CONTENT_VERSION_CHECK_SECONDS = 0
-# Article views are written at once (tests that batch them say so; kb.hits).
+# Article views and searches are written at once (tests that batch them say so; kb.hits,
+# kb.search.log).
 KB_VIEW_FLUSH_SECONDS = 0
+KB_SEARCH_LOG_FLUSH_SECONDS = 0
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},

@@ -1,5 +1,5 @@
 """Search as readers and API clients use it: analyse the query, fetch candidates from the
-database's index, rank them, page them, and log the search (no personal data)."""
+database's index, rank them, page them, and count the search for the reports (kb.search.log)."""
 
 import math
 import threading
@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from kb.models import Article, Category, Cause, SearchDocument, SearchIndexState, SearchLog, Synonym
+from kb.models import Article, Category, Cause, SearchDocument, SearchIndexState, Synonym
 from kb.text import to_simplified
 
+from . import log as search_log
 from .analyzer import (
     DOMAIN_WORDS,
     SEARCH_WORDS,
@@ -260,11 +261,8 @@ def search(raw_query, page=1, per_page=PER_PAGE, log=False):
         start = (result.page - 1) * per_page
         result.results = [_result(s, c, query) for s, c in ranked[start : start + per_page]]
     if log and query.text:
-        SearchLog.objects.create(
-            query=query.text[:200],
-            result_count=result.count,
-            took_ms=round((time.perf_counter() - started) * 1000),
-        )
+        took_ms = round((time.perf_counter() - started) * 1000)
+        search_log.record(query.text, result.count, took_ms)
     return result
 
 

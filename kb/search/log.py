@@ -1,0 +1,95 @@
+"""The search log: how often each normalised query is searched per day, for the staff reports.
+
+Searching is anonymous, so logging must not be a write per request that anyone can repeat: each
+process adds searches up in memory per query and day (kb.counters) and writes them every
+``KB_SEARCH_LOG_FLUSH_SECONDS``, one UPDATE of SearchQueryDay per query searched meanwhile.
+A flood of one query costs one addition in memory per request.
+
+Single searches (SearchLog: when, how many results, how long) are kept only as a sample, at most
+``SAMPLES_PER_QUERY`` per query and batch, and only ``KB_SEARCH_LOG_RETENTION_DAYS`` days (0:
+none). Older ones are deleted while a batch is written, at most once an hour per process (one
+DELETE on the indexed ``created_at``), and by ``manage.py prune_search_log``.
+"""
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from kb.counters import BatchedCounts
+from kb.models import SearchLog, SearchQueryDay
+
+SAMPLES_PER_QUERY = 5
+PRUNE_EVERY_SECONDS = 3600
+QUERY_LENGTH = SearchLog._meta.get_field("query").max_length
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Searches of one query on one day, as counted in memory."""
+
+    searches: int
+    zero_results: int
+    results: int
+    took_ms: int
+    last_at: datetime
+    samples: tuple = field(default=())  # (at, result_count, took_ms) of the first few
+
+    def __add__(self, other):
+        return Tally(
+            searches=self.searches + other.searches,
+            zero_results=self.zero_results + other.zero_results,
+            results=self.results + other.results,
+            took_ms=self.took_ms + other.took_ms,
+            last_at=max(self.last_at, other.last_at),
+            samples=(self.samples + other.samples)[:SAMPLES_PER_QUERY],
+        )
+
+
+def record(query, result_count, took_ms, at=None):
+    """Count one search of ``query`` (normalised), which found ``result_count`` results."""
+    at = at or timezone.now()
+    sample = ((at, result_count, took_ms),) if settings.KB_SEARCH_LOG_RETENTION_DAYS else ()
+    tally = Tally(1, int(result_count == 0), result_count, took_ms, at, sample)
+    searches.add((query[:QUERY_LENGTH], timezone.localdate(at)), tally)
+
+
+def _write(key, tally):
+    query, day = key
+    _prune_when_due()
+    SearchQueryDay.objects.record(
+        query,
+        day,
+        searches=tally.searches,
+        zero_results=tally.zero_results,
+        results=tally.results,
+        took_ms=tally.took_ms,
+        last_at=tally.last_at,
+    )
+    SearchLog.objects.bulk_create(
+        SearchLog(query=query, result_count=count, took_ms=took_ms, created_at=at)
+        for at, count, took_ms in tally.samples
+    )
+
+
+def prune():
+    """Delete the single searches older than the retention; returns how many."""
+    cutoff = timezone.now() - timedelta(days=settings.KB_SEARCH_LOG_RETENTION_DAYS)
+    deleted, _ = SearchLog.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+_last_prune = None
+
+
+def _prune_when_due():
+    global _last_prune
+    now = time.monotonic()
+    if _last_prune is None or now - _last_prune >= PRUNE_EVERY_SECONDS:
+        prune()
+        _last_prune = now
+
+
+searches = BatchedCounts("search log", _write, seconds=lambda: settings.KB_SEARCH_LOG_FLUSH_SECONDS)
