@@ -18,8 +18,8 @@ class KbConfig(AppConfig):
         signals.connect()
         # An analyzer change (ANALYZER_VERSION) rebuilds the index at the next migrate.
         post_migrate.connect(ensure_current_index, sender=self)
-        # The page cache's release fingerprint, before gunicorn forks its workers (kb.cache).
-        from .cache import code_version
+        # The page cache's release fingerprint, before gunicorn forks its workers (kb.release).
+        from .release import code_version
 
         code_version()
 

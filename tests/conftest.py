@@ -61,7 +61,8 @@ def fresh_page_cache():
     """Every test starts with no cached page: a rolled-back test sends no signal, so its pages
     would otherwise outlive its rows. (No cache.clear(): the Redis server is shared.)"""
     from kb import hits
-    from kb.cache import bump_content_version, recent_pages
+    from kb.cache import bump_content_version
+    from kb.cache.recent import recent_pages
 
     bump_content_version()
     recent_pages.clear()

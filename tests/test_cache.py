@@ -113,17 +113,17 @@ def test_traditional_pages_are_cached_converted(client, huabei):
 
 
 def test_a_new_release_does_not_serve_pages_an_older_one_rendered(client, huabei, monkeypatch):
-    from kb import cache as page_cache
+    from kb import release
 
     url = huabei.get_absolute_url()
     client.get(url)
     assert client.get(url)["X-Page-Cache"] == "hit"
-    monkeypatch.setattr(page_cache, "code_version", lambda: "another-release")
+    monkeypatch.setattr(release, "code_version", lambda: "another-release")
     assert client.get(url)["X-Page-Cache"] == "miss"
 
 
 def test_the_code_version_follows_templates_dependencies_and_the_release(settings, tmp_path):
-    from kb import cache as page_cache
+    from kb import release
 
     settings.BASE_DIR = tmp_path
     (tmp_path / "templates").mkdir()
@@ -133,8 +133,8 @@ def test_the_code_version_follows_templates_dependencies_and_the_release(setting
     lock.write_text("django==5.2.1\n")
 
     def fingerprint():
-        page_cache.code_version.cache_clear()
-        return page_cache.code_version()
+        release.code_version.cache_clear()
+        return release.code_version()
 
     try:
         seen = {fingerprint()}
@@ -148,20 +148,20 @@ def test_the_code_version_follows_templates_dependencies_and_the_release(setting
         assert fingerprint() in seen  # nothing changed: the same fingerprint
         assert len(seen) == 4
     finally:
-        page_cache.code_version.cache_clear()
+        release.code_version.cache_clear()
 
 
 def test_only_paths_of_cached_views_consult_the_cache(client, huabei, monkeypatch):
-    from kb import cache as page_cache
+    from kb.cache import versions
 
     lookups = []
-    real_content_version = page_cache.content_version
+    real_content_version = versions.content_version
 
     def content_version():
         lookups.append(1)
         return real_content_version()
 
-    monkeypatch.setattr(page_cache, "content_version", content_version)
+    monkeypatch.setattr(versions, "content_version", content_version)
     for url in (
         "/api/articles",
         "/api/search?q=花呗",
@@ -178,7 +178,9 @@ def test_only_paths_of_cached_views_consult_the_cache(client, huabei, monkeypatc
 
 
 def test_a_process_keeps_recent_pages_only_while_they_are_current(client, huabei, monkeypatch):
-    from kb import cache as page_cache
+    from kb.cache import versions
+    from kb.cache.middleware import page_store
+    from kb.cache.recent import recent_pages
 
     url = huabei.get_absolute_url()
     client.get(url)
@@ -193,24 +195,24 @@ def test_a_process_keeps_recent_pages_only_while_they_are_current(client, huabei
 
         monkeypatch.setattr(store, "get", get)
 
-    recorded(page_cache.cache)
-    recorded(page_cache.page_store)
+    recorded(versions.cache)
+    recorded(page_store)
     assert client.get(url)["X-Page-Cache"] == "hit"
-    assert reads == [page_cache.CONTENT_VERSION_KEY]  # the page itself came from memory
+    assert reads == [versions.CONTENT_VERSION_KEY]  # the page itself came from memory
     # A copy whose time ran out is not used, even with the same content version: the page is
     # read from the shared cache again.
-    (key,) = page_cache.recent_pages._entries
-    page_cache.recent_pages._entries[key] = {**page_cache.recent_pages._entries[key], "expires": 0}
+    (key,) = recent_pages._entries
+    recent_pages._entries[key] = {**recent_pages._entries[key], "expires": 0}
     reads.clear()
     assert client.get(url)["X-Page-Cache"] == "hit"
-    assert reads == [page_cache.CONTENT_VERSION_KEY, key]
+    assert reads == [versions.CONTENT_VERSION_KEY, key]
     # Another process changed the content: neither copy is used.
-    page_cache.cache.set(page_cache.CONTENT_VERSION_KEY, "1", timeout=None)
+    versions.cache.set(versions.CONTENT_VERSION_KEY, "1", timeout=None)
     assert client.get(url)["X-Page-Cache"] == "miss"
 
 
 def test_recent_pages_are_bounded(settings):
-    from kb.cache import RecentPages
+    from kb.cache.recent import RecentPages
 
     settings.KB_RECENT_PAGES = 2
     pages = RecentPages()
@@ -373,7 +375,8 @@ def test_a_flood_of_new_urls_evicts_pages_only(client, huabei, tmp_path):
     its bounds, and never the content version (which would make every page a miss)."""
     from django.core.cache import cache
 
-    from kb.cache import CONTENT_VERSION_KEY, page_store
+    from kb.cache.middleware import page_store
+    from kb.cache.versions import CONTENT_VERSION_KEY
 
     def file_cache(folder, entries):
         return {
@@ -398,17 +401,17 @@ def test_a_flood_of_new_urls_evicts_pages_only(client, huabei, tmp_path):
 def test_a_process_checks_the_content_version_now_and_then(client, huabei, settings, monkeypatch):
     """In production each process asks the shared cache for the content version at most once
     a second: a change made elsewhere shows within that time, one made here at once."""
-    from kb import cache as page_cache
+    from kb.cache import versions
 
     settings.KB_CONTENT_VERSION_CHECK_SECONDS = 60
     clock = [1000.0]
-    monkeypatch.setattr(page_cache, "_clock", lambda: clock[0])
-    page_cache.bump_content_version()
+    monkeypatch.setattr(versions, "_clock", lambda: clock[0])
+    versions.bump_content_version()
     url = huabei.get_absolute_url()
     assert client.get(url)["X-Page-Cache"] == "miss"
     assert client.get(url)["X-Page-Cache"] == "hit"
     # Another process changes the content: this one knows within the check interval.
-    page_cache.cache.set(page_cache.CONTENT_VERSION_KEY, "1", timeout=None)
+    versions.cache.set(versions.CONTENT_VERSION_KEY, "1", timeout=None)
     assert client.get(url)["X-Page-Cache"] == "hit"
     clock[0] += 61
     assert client.get(url)["X-Page-Cache"] == "miss"

@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "kb.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached public pages are answered here, with the headers of the middleware below (kb.cache).
-    "kb.cache.PageCacheMiddleware",
+    "kb.cache.middleware.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kb.variants.ScriptVariantLocaleMiddleware",
@@ -272,7 +272,7 @@ KB_PAGE_CACHE_SECONDS = int(os.environ.get("KB_PAGE_CACHE_SECONDS", "86400"))
 KB_CDN_MAX_AGE = int(os.environ.get("KB_CDN_MAX_AGE", "60"))
 KB_CDN_STALE_WHILE_REVALIDATE = int(os.environ.get("KB_CDN_STALE_WHILE_REVALIDATE", "600"))
 # Which variant of a page a request gets beyond its URL (e.g. the script: simplified or
-# traditional). A dotted path to a function(request) -> str; see kb.cache.page_variant.
+# traditional). A dotted path to a function(request) -> str; see kb.cache.middleware.page_variant.
 KB_PAGE_VARIANT = "kb.variants.url_variant"
 # The deployment's name for its release (an image digest, a commit): part of the page cache's
 # keys, beside a fingerprint of the code, so a new release never serves an older one's pages.

@@ -1,0 +1,31 @@
+"""The public page cache.
+
+Pages that are the same for every anonymous reader (home, categories, articles) are kept whole,
+headers and all, and a repeat request for them is answered from the cache before the rest of
+the middleware, the URL resolver and the view run: a cached page costs about what a static file
+costs.
+
+- ``decorators``: ``@cache_public_page``, with which a view opts in;
+- ``middleware``: ``PageCacheMiddleware`` and the page keys;
+- ``entries``: what is stored of a page, and the response replayed from it;
+- ``versions``: the content version, which every content change replaces (kb.signals), so that
+  an edit shows on every page at once without knowing which pages showed the changed record;
+- ``recent``: the pages each process served lately, kept in its memory, so that a hit usually
+  reads nothing at all.
+
+Only GET and HEAD requests without a session cookie (staff see their edits at once), for a path
+that a cached view answers (the search and the API never wait on the cache), are answered from
+the cache, and only answers that are 200, set no cookie and carry nothing of one visitor (no
+CSRF token: the feedback forms need none, see kb.csrf) are stored. Such pages get an ETag and
+Last-Modified, so browsers and CDNs revalidate with a 304 instead of downloading the page
+again, and a Cache-Control that lets a CDN keep them ``KB_CDN_MAX_AGE`` seconds and serve a
+stale copy while it revalidates.
+
+Redis being down is a cache miss (django-redis ignores the errors): pages are then served from
+each process's recent pages or rendered from the database as if there were no cache.
+"""
+
+from .decorators import cache_public_page
+from .versions import bump_content_version
+
+__all__ = ["bump_content_version", "cache_public_page"]

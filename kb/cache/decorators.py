@@ -1,0 +1,59 @@
+"""The view's side of the page cache: ``@cache_public_page``.
+
+A view opts in with ``@cache_public_page``; the decorator tells PageCacheMiddleware, through
+attributes of the view and of its response, which paths to look up and how long it may keep
+each answer it can share.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.utils.cache import add_never_cache_headers
+
+# Set on a view's response by @cache_public_page: how long the middleware may keep it.
+CACHEABLE_FOR = "kb_page_cache_seconds"
+# Set on the view itself: the middleware consults the cache only for paths such views answer.
+CACHEABLE_VIEW = "kb_public_page"
+# Set on an article page's response: the article whose view to count (kb.hits).
+ARTICLE = "kb_article_id"
+
+
+def is_anonymous_read(request):
+    """A request whose page may be shared: GET/HEAD without a session (not signed in)."""
+    return request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def is_shareable(request, response):
+    """The view's answer is the same for every anonymous reader."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # {% csrf_token %} in a form: the token belongs to this visitor.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def cache_public_page(view=None, *, timeout=None):
+    """Let PageCacheMiddleware keep a public page view's answers (see kb.cache).
+
+    Use on every page view whose output depends only on the URL, the variant and the content;
+    ``timeout`` (seconds) bounds pages that also show something else that changes, such as
+    reading counts. Answers that cannot be shared are marked never to be cached."""
+    if view is None:
+        return lambda view: cache_public_page(view, timeout=timeout)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if is_anonymous_read(request) and is_shareable(request, response):
+            seconds = settings.KB_PAGE_CACHE_SECONDS
+            setattr(response, CACHEABLE_FOR, min(timeout or seconds, seconds))
+        else:
+            add_never_cache_headers(response)
+        return response
+
+    setattr(wrapped, CACHEABLE_VIEW, True)
+    return wrapped

@@ -1,0 +1,91 @@
+"""A cached page: what the middleware stores of a response, and the response it replays.
+
+An entry keeps the page whole, headers and all (those the whole stack added: the
+traditional-script conversion, the security headers), except the headers made per response or
+by the middleware itself. It is current while it was made from the current content version and
+its time has not run out.
+"""
+
+import functools
+import hashlib
+import time
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+
+from .decorators import ARTICLE
+
+# Headers made per response or by the middleware itself; everything else is kept and replayed.
+_NOT_STORED = frozenset(
+    {"content-length", "set-cookie", "etag", "last-modified", "cache-control", "expires", "date"}
+)
+
+
+def _etag(content):
+    return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+
+
+@functools.cache
+def _public_cache_control(cdn_max_age, stale_while_revalidate):
+    # Browsers revalidate every time (a cheap 304); shared caches keep the page a while.
+    response = HttpResponse()
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,
+        s_maxage=cdn_max_age,
+        stale_while_revalidate=stale_while_revalidate,
+    )
+    return response["Cache-Control"]
+
+
+def _public_headers(etag, last_modified):
+    return [
+        ("ETag", etag),
+        ("Last-Modified", http_date(last_modified)),
+        (
+            "Cache-Control",
+            _public_cache_control(settings.KB_CDN_MAX_AGE, settings.KB_CDN_STALE_WHILE_REVALIDATE),
+        ),
+    ]
+
+
+def make_entry(response, version, seconds):
+    """The entry for ``response``, made from content ``version``, kept ``seconds``."""
+    if hasattr(response, "render") and callable(response.render):
+        response.render()
+    etag = _etag(response.content)
+    # When this copy was made: a scheduled article going live, the home page's refresh or a new
+    # release change a page without changing the content version.
+    made = time.time()
+    return {
+        "version": version,
+        "expires": made + seconds,
+        "content": response.content,
+        "headers": [
+            (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
+        ],
+        "public": _public_headers(etag, made),
+        "etag": etag,
+        "article": getattr(response, ARTICLE, None),
+        "last_modified": made,
+    }
+
+
+def replay(entry):
+    """The response for a cached page."""
+    response = HttpResponse(entry["content"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    for name, value in entry["public"]:
+        response[name] = value
+    response["Content-Length"] = str(len(entry["content"]))
+    return response
+
+
+def is_current(entry, version):
+    """Made from the current content and still in time (cache backends expire entries too, but
+    a copy kept in a process must not outlive its timeout either)."""
+    return entry.get("version") == version and entry.get("expires", 0) > time.time()

@@ -1,0 +1,153 @@
+"""PageCacheMiddleware: answer a repeat request for a public page from the cache.
+
+It answers before the rest of the middleware, the URL resolver and the view run, and stores
+what the whole stack made of the answers that ``@cache_public_page`` marks
+(kb.cache.decorators), under a key made of
+
+- the page variant (``settings.KB_PAGE_VARIANT``: by default the script, which the URL prefix
+  decides, see kb.variants) and the absolute URL: scheme, host, path and query string;
+- the code version (kb.release), so a deploy never serves pages that an older release rendered.
+
+Each time it answers with an article page, from the cache or just made, it counts a view of the
+article (kb.hits).
+"""
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.urls import Resolver404, get_urlconf, resolve
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, get_conditional_response
+from django.utils.connection import ConnectionProxy
+from django.utils.module_loading import import_string
+
+from .. import hits, release
+from . import versions
+from .decorators import CACHEABLE_FOR, CACHEABLE_VIEW, is_anonymous_read
+from .entries import is_current, make_entry, replay
+from .recent import recent_pages
+
+# The pages themselves go to a cache of their own (settings.CACHES["pages"]); the content
+# version and everything else stay in the default one, which a flood of pages cannot evict.
+page_store = ConnectionProxy(caches, "pages")
+CACHE_STATUS_HEADER = "X-Page-Cache"
+_CONDITIONAL = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
+
+
+def _seconds_to_next_publication():
+    """Scheduled articles appear without any save: cached pages must expire by then."""
+    from django.utils import timezone
+
+    from ..models import Article
+
+    upcoming = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    if upcoming is None:
+        return None
+    return max(1, int((upcoming - timezone.now()).total_seconds()) + 1)
+
+
+def page_variant(request):
+    """What, beyond the URL, makes this request's page differ: ``settings.KB_PAGE_VARIANT``, a
+    function of the request alone (the middleware asks before any view or language is active).
+
+    A variant chosen by a cookie must also make CDNs vary (``Vary: Cookie`` or better, keep the
+    variant in the URL: a prefix or a parameter), or they will mix the variants.
+    """
+    return str(_hook(settings.KB_PAGE_VARIANT)(request))
+
+
+@functools.cache
+def _hook(dotted_path):
+    return import_string(dotted_path)
+
+
+def page_cache_key(request):
+    # The absolute URL (get_host() checks ALLOWED_HOSTS: no key for a forged Host).
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(f"{page_variant(request)}\n{url}".encode()).hexdigest()
+    return f"kb:page:{release.code_version()}:{digest}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_public_page_path(path, language, urlconf):
+    """Whether a @cache_public_page view answers ``path`` (resolved in ``language``: the
+    /zh-hant/ prefix only matches while zh-hant is active). Remembered per path, so the search,
+    the API and everything else never wait on the cache for nothing."""
+    try:
+        with translation.override(language):
+            match = resolve(path, urlconf)
+    except Resolver404:
+        return False
+    return getattr(match.func, CACHEABLE_VIEW, False)
+
+
+def is_public_page_path(request):
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    urlconf = getattr(request, "urlconf", None) or get_urlconf() or settings.ROOT_URLCONF
+    return _is_public_page_path(request.path_info, language, urlconf)
+
+
+class PageCacheMiddleware:
+    """Answer cached public pages early, and store the pages that @cache_public_page marks.
+
+    Sits just after WhiteNoise: outside CSPMiddleware and everything else that shapes a page
+    (their headers are stored with it), inside the middleware that must see every request
+    (health checks, the request id, SecurityMiddleware's redirects and headers)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not (is_anonymous_read(request) and is_public_page_path(request)):
+            return self.get_response(request)
+        key = page_cache_key(request)
+        version = versions.content_version()
+        entry = recent_pages.get(key, version)
+        if entry is None:
+            entry = page_store.get(key)
+            if entry is not None and is_current(entry, version):
+                recent_pages.put(key, entry)
+            else:
+                entry = None
+        if entry is not None:
+            response = replay(entry)
+            response[CACHE_STATUS_HEADER] = "hit"
+        else:
+            response = self.get_response(request)
+            seconds = getattr(response, CACHEABLE_FOR, None)
+            if seconds is None:
+                return response
+            if response.cookies:  # something below set a cookie after the view: not shareable
+                add_never_cache_headers(response)
+                return response
+            until_publication = _seconds_to_next_publication()
+            if until_publication is not None:
+                seconds = min(seconds, until_publication)
+            entry = make_entry(response, version, seconds)
+            page_store.set(key, entry, seconds)
+            recent_pages.put(key, entry)
+            for name, value in entry["public"]:
+                response[name] = value
+            response[CACHE_STATUS_HEADER] = "miss"
+        if entry["article"] is not None:
+            hits.views.add(entry["article"])
+        if not any(header in request.META for header in _CONDITIONAL):
+            return response
+        return get_conditional_response(
+            request,
+            etag=entry["etag"],
+            last_modified=int(entry["last_modified"]),
+            response=response,
+        )
