@@ -10,12 +10,14 @@ class KbConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import signals
+        from . import hits, signals
         from .search import signals as search_signals  # noqa: F401 - connects the index to every content change
         from .search.indexer import ensure_current_index
 
         # Every content change invalidates the public page cache (kb.cache).
         signals.connect()
+        # Every reading of an article page counts a view, served from the page cache or not.
+        hits.connect()
         # An analyzer change (ANALYZER_VERSION) rebuilds the index at the next migrate.
         post_migrate.connect(ensure_current_index, sender=self)
         # The page cache's release fingerprint, before gunicorn forks its workers (kb.release).

@@ -6,7 +6,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import feedback, seo
+from . import feedback, hits, seo
 from .cache import cache_public_page
 from .csrf import cross_origin_protected
 from .forms import SearchForm
@@ -85,8 +85,8 @@ def category_detail(request, slug):
 def article_detail(request, slug):
     article = _article_with_content(slug)
     response = render(request, "kb/article_detail.html", article_page_context(article))
-    # A view of this article, counted by the page cache whether it renders the page or not.
-    response.kb_article_id = article.pk
+    # A view of this article each time the page is read, whether the page cache renders it or not.
+    hits.count_readings(response, article.pk)
     return response
 
 

@@ -312,6 +312,35 @@ def test_scheduled_article_appears_when_its_time_comes(client, huabei):
     assert after["Last-Modified"] != before["Last-Modified"]
 
 
+def test_the_page_cache_tells_listeners_each_time_it_answers_with_an_article(client, huabei):
+    """View counting and anything else that wants to know listens to page_served; the cache
+    itself knows no article."""
+    from kb.cache import page_served
+
+    served = []
+
+    def listener(sender, tag, request, **kwargs):
+        served.append((tag, request.path))
+
+    page_served.connect(listener)
+    try:
+        url = huabei.get_absolute_url()
+        miss = client.get(url)
+        hit = client.get(url)
+        revalidated = client.get(url, headers={"If-None-Match": hit["ETag"]})
+        client.get("/")
+        client.get(huabei.category.get_absolute_url())
+    finally:
+        page_served.disconnect(listener)
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"], revalidated.status_code) == (
+        "miss",
+        "hit",
+        304,
+    )
+    assert [path for _, path in served] == [url] * 3
+    assert len({tag for tag, _ in served}) == 1 and huabei.pk in served[0][0]
+
+
 def test_pages_for_signed_in_staff_are_neither_cached_nor_served_from_cache(
     client, admin_client, huabei
 ):

@@ -3,10 +3,12 @@
 Pages that are the same for every anonymous reader (home, categories, articles) are kept whole,
 headers and all, and a repeat request for them is answered from the cache before the rest of
 the middleware, the URL resolver and the view run: a cached page costs about what a static file
-costs.
+costs. Views say what may be cached; whoever wants to know when a page is read listens to
+``page_served``.
 
-- ``decorators``: ``@cache_public_page``, with which a view opts in;
-- ``middleware``: ``PageCacheMiddleware`` and the page keys;
+- ``decorators``: ``@cache_public_page`` (a view opts in) and ``tag_page`` (an opaque tag
+  that ``page_served`` carries);
+- ``middleware``: ``PageCacheMiddleware``, the page keys, ``page_served``;
 - ``entries``: what is stored of a page, and the response replayed from it;
 - ``versions``: the content version, which every content change replaces (kb.signals), so that
   an edit shows on every page at once without knowing which pages showed the changed record;
@@ -25,7 +27,8 @@ Redis being down is a cache miss (django-redis ignores the errors): pages are th
 each process's recent pages or rendered from the database as if there were no cache.
 """
 
-from .decorators import cache_public_page
+from .decorators import cache_public_page, tag_page
+from .middleware import page_served
 from .versions import bump_content_version
 
-__all__ = ["bump_content_version", "cache_public_page"]
+__all__ = ["bump_content_version", "cache_public_page", "page_served", "tag_page"]

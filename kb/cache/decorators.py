@@ -1,4 +1,4 @@
-"""The view's side of the page cache: ``@cache_public_page``.
+"""The view's side of the page cache: ``@cache_public_page`` and the page's tag.
 
 A view opts in with ``@cache_public_page``; the decorator tells PageCacheMiddleware, through
 attributes of the view and of its response, which paths to look up and how long it may keep
@@ -14,8 +14,8 @@ from django.utils.cache import add_never_cache_headers
 CACHEABLE_FOR = "kb_page_cache_seconds"
 # Set on the view itself: the middleware consults the cache only for paths such views answer.
 CACHEABLE_VIEW = "kb_public_page"
-# Set on an article page's response: the article whose view to count (kb.hits).
-ARTICLE = "kb_article_id"
+# Set on a response by tag_page: what the middleware's page_served signal says of the page.
+TAG = "kb_page_tag"
 
 
 def is_anonymous_read(request):
@@ -57,3 +57,10 @@ def cache_public_page(view=None, *, timeout=None):
 
     setattr(wrapped, CACHEABLE_VIEW, True)
     return wrapped
+
+
+def tag_page(response, tag):
+    """Tag a page with a value the page cache does not interpret (picklable: it is stored with
+    the page): each time PageCacheMiddleware answers with the page, from the cache or just
+    made, it sends ``page_served`` with this tag (kb.hits counts article views so)."""
+    setattr(response, TAG, tag)

@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
-from .decorators import ARTICLE
+from .decorators import TAG
 
 # Headers made per response or by the middleware itself; everything else is kept and replayed.
 _NOT_STORED = frozenset(
@@ -69,7 +69,7 @@ def make_entry(response, version, seconds):
         ],
         "public": _public_headers(etag, made),
         "etag": etag,
-        "article": getattr(response, ARTICLE, None),
+        "tag": getattr(response, TAG, None),
         "last_modified": made,
     }
 

@@ -8,8 +8,9 @@ what the whole stack made of the answers that ``@cache_public_page`` marks
   decides, see kb.variants) and the absolute URL: scheme, host, path and query string;
 - the code version (kb.release), so a deploy never serves pages that an older release rendered.
 
-Each time it answers with an article page, from the cache or just made, it counts a view of the
-article (kb.hits).
+Each time it answers with a tagged page (kb.cache.decorators.tag_page), from the cache or just
+made, it sends ``page_served``: whoever counts or logs page views listens to that (kb.hits),
+and the cache stays a cache.
 """
 
 import functools
@@ -17,13 +18,14 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
+from django.dispatch import Signal
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.connection import ConnectionProxy
 from django.utils.module_loading import import_string
 
-from .. import hits, release
+from .. import release
 from . import versions
 from .decorators import CACHEABLE_FOR, CACHEABLE_VIEW, is_anonymous_read
 from .entries import is_current, make_entry, replay
@@ -33,6 +35,8 @@ from .recent import recent_pages
 # version and everything else stay in the default one, which a flood of pages cannot evict.
 page_store = ConnectionProxy(caches, "pages")
 CACHE_STATUS_HEADER = "X-Page-Cache"
+# Sent with tag= (the page's tag) and request= each time a tagged page is answered with.
+page_served = Signal(use_caching=True)
 _CONDITIONAL = (
     "HTTP_IF_NONE_MATCH",
     "HTTP_IF_MODIFIED_SINCE",
@@ -141,8 +145,8 @@ class PageCacheMiddleware:
             for name, value in entry["public"]:
                 response[name] = value
             response[CACHE_STATUS_HEADER] = "miss"
-        if entry["article"] is not None:
-            hits.views.add(entry["article"])
+        if entry["tag"] is not None:
+            page_served.send(PageCacheMiddleware, tag=entry["tag"], request=request)
         if not any(header in request.META for header in _CONDITIONAL):
             return response
         return get_conditional_response(
