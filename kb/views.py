@@ -11,6 +11,7 @@ from .cache import cache_public_page
 from .csrf import cross_origin_protected
 from .forms import SearchForm
 from .models import Article, Category
+from .publishing import seconds_to_next_publication
 from .search.did_you_mean import did_you_mean
 from .search.engine import search
 from .troubleshooter import Troubleshooter
@@ -46,7 +47,7 @@ def article_page_context(article):
 HOT_QUESTIONS_REFRESH_SECONDS = 300
 
 
-@cache_public_page(timeout=HOT_QUESTIONS_REFRESH_SECONDS)
+@cache_public_page(timeout=HOT_QUESTIONS_REFRESH_SECONDS, expires_in=seconds_to_next_publication)
 def home(request):
     articles = Prefetch("articles", queryset=_published_articles(), to_attr="public_articles")
     topics = Prefetch(
@@ -61,7 +62,7 @@ def home(request):
     return render(request, "kb/home.html", {"products": products, "hot_articles": hot})
 
 
-@cache_public_page
+@cache_public_page(expires_in=seconds_to_next_publication)
 def category_detail(request, slug):
     category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
     topics = list(category.children.all())
@@ -81,7 +82,7 @@ def category_detail(request, slug):
     )
 
 
-@cache_public_page
+@cache_public_page(expires_in=seconds_to_next_publication)
 def article_detail(request, slug):
     article = _article_with_content(slug)
     response = render(request, "kb/article_detail.html", article_page_context(article))

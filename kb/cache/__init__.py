@@ -3,11 +3,11 @@
 Pages that are the same for every anonymous reader (home, categories, articles) are kept whole,
 headers and all, and a repeat request for them is answered from the cache before the rest of
 the middleware, the URL resolver and the view run: a cached page costs about what a static file
-costs. Views say what may be cached; whoever wants to know when a page is read listens to
-``page_served``.
+costs. The package is only a cache: it knows no model. Views say what may be cached and for how
+long; whoever wants to know when a page is read listens to ``page_served``.
 
-- ``decorators``: ``@cache_public_page`` (a view opts in) and ``tag_page`` (an opaque tag
-  that ``page_served`` carries);
+- ``decorators``: ``@cache_public_page`` (a view opts in, and may bound its pages' lifetime)
+  and ``tag_page`` (an opaque tag that ``page_served`` carries);
 - ``middleware``: ``PageCacheMiddleware``, the page keys, ``page_served``;
 - ``entries``: what is stored of a page, and the response replayed from it;
 - ``versions``: the content version, which every content change replaces (kb.signals), so that

@@ -36,21 +36,28 @@ def is_shareable(request, response):
     )
 
 
-def cache_public_page(view=None, *, timeout=None):
+def cache_public_page(view=None, *, timeout=None, expires_in=None):
     """Let PageCacheMiddleware keep a public page view's answers (see kb.cache).
 
-    Use on every page view whose output depends only on the URL, the variant and the content;
+    Use on every page view whose output depends only on the URL, the variant and the content.
     ``timeout`` (seconds) bounds pages that also show something else that changes, such as
-    reading counts. Answers that cannot be shared are marked never to be cached."""
+    reading counts; ``expires_in``, a function of no arguments asked each time a page is made,
+    says in how many seconds the page goes stale by itself (None: not before the content
+    changes), as when a scheduled article goes live (kb.publishing). Answers that cannot be
+    shared are marked never to be cached."""
     if view is None:
-        return lambda view: cache_public_page(view, timeout=timeout)
+        return lambda view: cache_public_page(view, timeout=timeout, expires_in=expires_in)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if is_anonymous_read(request) and is_shareable(request, response):
-            seconds = settings.KB_PAGE_CACHE_SECONDS
-            setattr(response, CACHEABLE_FOR, min(timeout or seconds, seconds))
+            longest = settings.KB_PAGE_CACHE_SECONDS
+            seconds = min(timeout or longest, longest)
+            stale_in = expires_in() if expires_in else None
+            if stale_in is not None:
+                seconds = min(seconds, stale_in)
+            setattr(response, CACHEABLE_FOR, seconds)
         else:
             add_never_cache_headers(response)
         return response

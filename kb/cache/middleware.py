@@ -45,23 +45,6 @@ _CONDITIONAL = (
 )
 
 
-def _seconds_to_next_publication():
-    """Scheduled articles appear without any save: cached pages must expire by then."""
-    from django.utils import timezone
-
-    from ..models import Article
-
-    upcoming = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    if upcoming is None:
-        return None
-    return max(1, int((upcoming - timezone.now()).total_seconds()) + 1)
-
-
 def page_variant(request):
     """What, beyond the URL, makes this request's page differ: ``settings.KB_PAGE_VARIANT``, a
     function of the request alone (the middleware asks before any view or language is active).
@@ -136,9 +119,6 @@ class PageCacheMiddleware:
             if response.cookies:  # something below set a cookie after the view: not shareable
                 add_never_cache_headers(response)
                 return response
-            until_publication = _seconds_to_next_publication()
-            if until_publication is not None:
-                seconds = min(seconds, until_publication)
             entry = make_entry(response, version, seconds)
             page_store.set(key, entry, seconds)
             recent_pages.put(key, entry)
