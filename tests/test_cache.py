@@ -321,6 +321,31 @@ def test_scheduled_article_appears_when_its_time_comes(client, huabei, fenqile):
         assert page["X-Page-Cache"] == "miss" and huabei.title in page.content.decode()
 
 
+SPELLINGS_OF_ONE_HOST = ("help.example.com", "HELP.example.com:1337", "help.example.com.")
+
+
+@override_settings(ALLOWED_HOSTS=["help.example.com"], KB_SITE_URL="https://help.example.com")
+def test_with_the_site_address_set_every_spelling_of_the_host_is_one_page(client, imported):
+    statuses = [
+        client.get("/", headers={"Host": host})["X-Page-Cache"] for host in SPELLINGS_OF_ONE_HOST
+    ]
+    assert statuses == ["miss", "hit", "hit"]
+    # The scheme the request came by makes no other page either.
+    assert (
+        client.get("/", secure=True, headers={"Host": "help.example.com"})["X-Page-Cache"] == "hit"
+    )
+    # A Host that ALLOWED_HOSTS refuses is still refused, cached page or not.
+    assert client.get("/", headers={"Host": "evil.example.org"}).status_code == 400
+
+
+@override_settings(ALLOWED_HOSTS=["help.example.com"], KB_SITE_URL="")
+def test_without_the_site_address_the_request_host_makes_the_page(client, imported):
+    statuses = [
+        client.get("/", headers={"Host": host})["X-Page-Cache"] for host in SPELLINGS_OF_ONE_HOST
+    ]
+    assert statuses == ["miss", "miss", "miss"]
+
+
 def test_the_page_cache_tells_listeners_each_time_it_answers_with_an_article(client, huabei):
     """View counting and anything else that wants to know listens to page_served; the cache
     itself knows no article."""

@@ -5,7 +5,8 @@ what the whole stack made of the answers that ``@cache_public_page`` marks
 (kb.cache.decorators), under a key made of
 
 - the page variant (``settings.KB_PAGE_VARIANT``: by default the script, which the URL prefix
-  decides, see kb.variants) and the absolute URL: scheme, host, path and query string;
+  decides, see kb.variants) and the absolute URL: the site's address (``settings.KB_SITE_URL``,
+  or else the request's scheme and host), path and query string;
 - the code version (kb.release), so a deploy never serves pages that an older release rendered.
 
 Each time it answers with a tagged page (kb.cache.decorators.tag_page), from the cache or just
@@ -61,8 +62,12 @@ def _hook(dotted_path):
 
 
 def page_cache_key(request):
-    # The absolute URL (get_host() checks ALLOWED_HOSTS: no key for a forged Host).
-    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # get_host() checks ALLOWED_HOSTS: no key for a forged Host (a 400), even when the site's
+    # address is fixed. That address, when set, stands for every spelling of the host that
+    # ALLOWED_HOSTS lets in (HELP.example.com:1337, a trailing dot): one page, one entry.
+    host = request.get_host()
+    site = getattr(settings, "KB_SITE_URL", "") or f"{request.scheme}://{host}"
+    url = f"{site}{request.get_full_path()}"
     digest = hashlib.sha256(f"{page_variant(request)}\n{url}".encode()).hexdigest()
     return f"kb:page:{release.code_version()}:{digest}"
 
