@@ -20,8 +20,8 @@ class KbConfig(AppConfig):
         hits.connect()
         # An analyzer change (ANALYZER_VERSION) rebuilds the index at the next migrate.
         post_migrate.connect(ensure_current_index, sender=self)
-        # The page cache's release fingerprint, before gunicorn forks its workers (kb.release).
-        from .release import code_version
+        # The page cache's release fingerprint, before gunicorn forks its workers (kb.code_version).
+        from .code_version import code_version
 
         code_version()
 

@@ -113,17 +113,17 @@ def test_traditional_pages_are_cached_converted(client, huabei):
 
 
 def test_a_new_release_does_not_serve_pages_an_older_one_rendered(client, huabei, monkeypatch):
-    from kb import release
+    from kb import code_version
 
     url = huabei.get_absolute_url()
     client.get(url)
     assert client.get(url)["X-Page-Cache"] == "hit"
-    monkeypatch.setattr(release, "code_version", lambda: "another-release")
+    monkeypatch.setattr(code_version, "code_version", lambda: "another-release")
     assert client.get(url)["X-Page-Cache"] == "miss"
 
 
 def test_the_code_version_follows_templates_dependencies_and_the_release(settings, tmp_path):
-    from kb import release
+    from kb import code_version
 
     settings.BASE_DIR = tmp_path
     (tmp_path / "templates").mkdir()
@@ -133,8 +133,8 @@ def test_the_code_version_follows_templates_dependencies_and_the_release(setting
     lock.write_text("django==5.2.1\n")
 
     def fingerprint():
-        release.code_version.cache_clear()
-        return release.code_version()
+        code_version.code_version.cache_clear()
+        return code_version.code_version()
 
     try:
         seen = {fingerprint()}
@@ -148,7 +148,7 @@ def test_the_code_version_follows_templates_dependencies_and_the_release(setting
         assert fingerprint() in seen  # nothing changed: the same fingerprint
         assert len(seen) == 4
     finally:
-        release.code_version.cache_clear()
+        code_version.code_version.cache_clear()
 
 
 def test_only_paths_of_cached_views_consult_the_cache(client, huabei, monkeypatch):

@@ -7,7 +7,7 @@ what the whole stack made of the answers that ``@cache_public_page`` marks
 - the page variant (``settings.KB_PAGE_VARIANT``: by default the script, which the URL prefix
   decides, see kb.variants) and the absolute URL: the site's address (``settings.KB_SITE_URL``,
   or else the request's scheme and host), path and query string;
-- the code version (kb.release), so a deploy never serves pages that an older release rendered.
+- the code version (kb.code_version), so a deploy never serves pages that an older release rendered.
 
 Each time it answers with a tagged page (kb.cache.decorators.tag_page), from the cache or just
 made, it sends ``page_served``: whoever counts or logs page views listens to that (kb.hits),
@@ -26,7 +26,7 @@ from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.connection import ConnectionProxy
 from django.utils.module_loading import import_string
 
-from .. import release
+from .. import code_version
 from . import versions
 from .decorators import CACHEABLE_FOR, CACHEABLE_VIEW, is_anonymous_read
 from .entries import is_current, make_entry, replay
@@ -69,7 +69,7 @@ def page_cache_key(request):
     site = getattr(settings, "KB_SITE_URL", "") or f"{request.scheme}://{host}"
     url = f"{site}{request.get_full_path()}"
     digest = hashlib.sha256(f"{page_variant(request)}\n{url}".encode()).hexdigest()
-    return f"kb:page:{release.code_version()}:{digest}"
+    return f"kb:page:{code_version.code_version()}:{digest}"
 
 
 @functools.lru_cache(maxsize=4096)
