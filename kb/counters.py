@@ -8,8 +8,8 @@ per key in memory (thread-safe) and writes them, one ``write(key, value)`` per k
 exits. A value that cannot be written (the database is away) is kept for the next try; a crash
 loses at most those seconds of counts, which feed reports and rankings, not anybody's records.
 
-Values are anything ``+`` adds up: numbers, or a dataclass with ``__add__`` (kb.search.log).
-kb.hits counts article views the same way with a class of its own, which should move onto this.
+Values are anything ``+`` adds up: numbers (article views, kb.hits), or a dataclass with
+``__add__`` (searches per query and day, kb.search.log).
 """
 
 import atexit

@@ -136,7 +136,7 @@ def test_views_that_cannot_be_written_are_kept_for_the_next_try(huabei, fenqile,
     from kb import hits
     from kb.models import ArticleHits
 
-    counter = hits.ViewCounter()
+    counter = hits.view_counter()
     real_record = type(ArticleHits.objects).record
     calls = []
 
@@ -165,7 +165,7 @@ def test_views_of_a_deleted_article_are_dropped(huabei):
     from kb import hits
     from kb.models import ArticleHits
 
-    counter = hits.ViewCounter()
+    counter = hits.view_counter()
     counter._counts.update({huabei.pk: 3})
     huabei.delete()
     counter.flush()
