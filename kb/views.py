@@ -11,6 +11,7 @@ from .cache import cache_public_page
 from .csrf import cross_origin_protected
 from .forms import SearchForm
 from .models import Article, Category
+from .pages import article_page_context
 from .publishing import seconds_to_next_publication
 from .search.did_you_mean import did_you_mean
 from .search.engine import search
@@ -26,21 +27,6 @@ def _published_articles():
 def _article_with_content(slug):
     """A published article with everything its page shows (see with_page_content)."""
     return get_object_or_404(Article.objects.published().with_page_content(), slug=slug)
-
-
-def article_page_context(article):
-    """The article page's context: the public view and the staff preview (admin) share it, so
-    a preview shows exactly what readers will see."""
-    return {
-        "article": article,
-        "page_title": article.title,
-        "page_description": seo.describe(article),
-        "og_type": "article",
-        "crumbs": seo.breadcrumbs(article.category, article),
-        "troubleshooter": Troubleshooter(article),
-        "related_articles": article.related(),
-        "faq": seo.faq_jsonld(article),
-    }
 
 
 # Hot questions change with reading counts, not only with content: refresh them every few minutes.

@@ -349,3 +349,24 @@ def test_a_restore_saves_each_cause_the_ordinary_way_so_the_search_index_follows
     assert ("网络繁忙或不稳定", False) in saved
     found = publisher_client.get("/api/search", {"q": "网络繁忙或不稳定"}).json()["results"][0]
     assert found["cause"]["title"] == "网络繁忙或不稳定"
+
+
+def test_the_admin_imports_no_public_view():
+    """The preview shares the page's context through kb.pages, not through kb.views."""
+    import ast
+    from pathlib import Path
+
+    import kb.admin
+
+    imported = set()
+    for module in Path(kb.admin.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = {0: "", 1: "kb.admin", 2: "kb"}[node.level]
+                name = ".".join(part for part in (base, node.module) if part)
+                imported.add(name)
+                imported.update(f"{name}.{alias.name}" for alias in node.names)
+    assert "kb.pages" in imported
+    assert not {name for name in imported if name == "kb.views" or name.startswith("kb.views.")}

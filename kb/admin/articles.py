@@ -1,15 +1,11 @@
-"""Staff editing. One article is edited in one place: its causes inline, each with its remedies
-nested inside, and the general advice below. Editors (group 编辑) write drafts; publishers
-(group 发布) also publish, schedule and change what is live. Every save is a version of the
-whole article (kb.history) that can be compared and restored; records edited since the last
-import are marked, since the importer will leave them alone."""
+"""The article editor: an article with its causes, remedies and general advice on one page,
+the list with its columns, filters and actions (publish, unpublish, reviewed), the staff
+preview, and the history with a readable diff of each version and the ways back."""
 
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
-from django.db.models import Count, Q
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -18,254 +14,24 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from markdownx.models import MarkdownxField
-from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import history
-from .models import Article, ArticleHits, Category, Cause, Feedback, Remedy
-from .text import pinyin_slug
+from kb import history
+from kb.models import Article, Cause, Remedy
+from kb.pages import article_page_context
+from kb.text import pinyin_slug
 
-PUBLISH_PERMISSION = "kb.publish_article"
-
-
-class TextField(forms.CharField):
-    """Text as the importer writes it: browsers send textarea lines ending in CRLF, which would
-    make every untouched paragraph look edited (a false import conflict, a noisy diff)."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace("\r\n", "\n").replace("\r", "\n")
-
-
-MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget, "form_class": TextField}}
-
-# Positions are at most this; values above are free for moving rows during a save.
-MAX_POSITION = 999
-PARKING_POSITION = 30000
+from .fields import TEXT_WIDGETS
+from .filters import ImportStateFilter, ProductFilter, ReviewFilter
+from .inlines import AdviceInline, CauseInline
+from .roles import can_publish, locked_for
 
 
 def suggest_slug(title, article_pk=None):
     """A free pinyin slug for a title: 花呗额度降低的原因 -> huabei-edu-jiangdi-yuanyin."""
     base = pinyin_slug(title, max_length=90) or "article"
     return Article.objects.free_slug(base, exclude_pk=article_pk)
-
-
-def can_publish(user):
-    return user.has_perm(PUBLISH_PERMISSION)
-
-
-def _article_of(obj):
-    """The article an inline's parent object belongs to (an Article, a Cause, or nothing)."""
-    if isinstance(obj, Article):
-        return obj
-    if isinstance(obj, Cause) and obj.article_id:
-        return obj.article
-    return None  # nothing saved yet: a new article or cause is a draft's
-
-
-def locked_for(user, article):
-    """Published (or scheduled) articles are changed only by those who may publish: an editor's
-    change would otherwise go live without a publisher seeing it."""
-    return (
-        article is not None
-        and article.pk is not None
-        and article.status == Article.Status.PUBLISHED
-        and not can_publish(user)
-    )
-
-
-class PositionedFormSet(nested_admin.formsets.NestedInlineFormSet):
-    """Rows ordered by ``position``: positions must differ on the page, and reordering saves
-    even though the database allows each position only once per article or cause."""
-
-    def clean(self):
-        # Before Django's own duplicate check, which names the field in English ("position").
-        seen = set()
-        for form in self.forms:
-            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
-                continue
-            position = form.cleaned_data.get("position")
-            if position is None:
-                continue
-            if not 1 <= position <= MAX_POSITION:
-                form.add_error(
-                    "position", _("序号应在 1 到 %(max)s 之间。") % {"max": MAX_POSITION}
-                )
-            elif position in seen:
-                form.add_error("position", _("序号 %(n)s 重复了。") % {"n": position})
-            seen.add(position)
-        if any(form.errors.get("position") for form in self.forms):
-            raise ValidationError(_("请为每一行填写不同的序号。"))
-        super().clean()
-
-    def save(self, commit=True):
-        if self._parent_deleted():
-            # The cascade removed these rows with their cause; nested_admin would otherwise
-            # save them again as new rows of a cause that no longer exists.
-            self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
-            return []
-        if commit:
-            self._park_moved_rows()
-        return super().save(commit)
-
-    def _parent_deleted(self):
-        parent_form = getattr(self, "parent_form", None)  # set by nested_admin on nested sets
-        return parent_form is not None and getattr(parent_form, "cleaned_data", {}).get("DELETE")
-
-    def _park_moved_rows(self):
-        # Swapping 1 and 2 would hit the unique constraint half-way; rows that move or go are
-        # first set aside on free positions, then saved (or deleted) as the editor asked.
-        moving = [
-            form.instance.pk
-            for form in self.initial_forms
-            if form.instance.pk
-            and ("position" in form.changed_data or self._should_delete_form(form))
-        ]
-        for offset, pk in enumerate(moving):
-            self.model.objects.filter(pk=pk).update(position=PARKING_POSITION + offset)
-
-
-class LockedInlineMixin:
-    """Inlines follow their article: read-only to editors once it is published."""
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not locked_for(
-            request.user, _article_of(obj)
-        )
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not locked_for(
-            request.user, _article_of(obj)
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not locked_for(
-            request.user, _article_of(obj)
-        )
-
-
-@admin.display(description=_("导入状态"))
-def import_state(record):
-    """Why a later import will or will not touch this record, in an editor's words."""
-    if record.pk is None:
-        return "-"
-    if not record.import_digest:
-        return _("工作人员创建，导入不会改动")
-    if record.edited_since_import:
-        return format_html('<strong class="kb-conflict">{}</strong>', _("导入后已修改，导入时保留"))
-    return _("与上次导入一致")
-
-
-# Long texts get the Markdown editor with its live preview; a remedy, a sentence or two, gets a
-# small box. Both normalise line endings (TextField).
-TEXT_WIDGETS = {
-    **MARKDOWN_EDITOR,
-    models.TextField: {
-        "form_class": TextField,
-        "widget": forms.Textarea(attrs={"rows": 2, "cols": 60}),
-    },
-}
-
-
-class ContentInline(LockedInlineMixin):
-    """What the cause, remedy and advice rows share: ordered by position, marked when edited
-    since the last import, locked with their article."""
-
-    formset = PositionedFormSet
-    extra = 0
-    view_on_site = False  # a draft's anchors would 404; the article's 预览 shows the page
-    readonly_fields = ["import_state"]
-    formfield_overrides = TEXT_WIDGETS
-
-    @admin.display(description=_("导入状态"))
-    def import_state(self, obj):
-        return import_state(obj)
-
-
-class RemedyInline(ContentInline, nested_admin.NestedTabularInline):
-    model = Remedy
-    fk_name = "cause"
-    fields = ["position", "text", "import_state"]
-    verbose_name = _("怎么办")
-    verbose_name_plural = _("怎么办（解决办法）")
-
-
-class CauseInline(ContentInline, nested_admin.NestedStackedInline):
-    model = Cause
-    fields = [("position", "title"), "explanation", "question", "import_state"]
-    inlines = [RemedyInline]
-
-
-class AdviceInline(ContentInline, nested_admin.NestedTabularInline):
-    """The remedies that belong to the whole article (cause left empty)."""
-
-    model = Remedy
-    fk_name = "article"
-    fields = ["position", "text", "import_state"]
-    verbose_name = _("通用建议")
-    verbose_name_plural = _("通用建议")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(cause=None)
-
-
-class ReviewFilter(admin.SimpleListFilter):
-    title = _("复核")
-    parameter_name = "review"
-
-    def lookups(self, request, model_admin):
-        return [("due", _("待复核")), ("ok", _("在复核周期内"))]
-
-    def queryset(self, request, queryset):
-        due = Article.objects.due_for_review().values("pk")
-        if self.value() == "due":
-            return queryset.filter(pk__in=due)
-        if self.value() == "ok":
-            return queryset.exclude(pk__in=due)
-        return queryset
-
-
-class ProductFilter(admin.SimpleListFilter):
-    """Articles of one product, whether filed under the product or one of its topics."""
-
-    title = _("产品")
-    parameter_name = "product"
-
-    def lookups(self, request, model_admin):
-        return [(str(p.pk), p.name) for p in Category.objects.filter(parent=None)]
-
-    def queryset(self, request, queryset):
-        if not (self.value() or "").isdigit():
-            return queryset
-        product = int(self.value())
-        return queryset.filter(Q(category_id=product) | Q(category__parent_id=product))
-
-
-class ImportStateFilter(admin.SimpleListFilter):
-    title = _("导入状态")
-    parameter_name = "import"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("edited", _("导入后有修改（冲突）")),
-            ("clean", _("与上次导入一致")),
-            ("staff", _("工作人员创建")),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() == "staff":
-            return queryset.filter(import_digest="")
-        if self.value() in ("edited", "clean"):
-            # The digest is computed in Python; a help centre has hundreds of articles, not
-            # millions, so checking each is cheap enough for a filter staff use now and then.
-            imported = queryset.exclude(import_digest="").prefetch_related("causes", "remedies")
-            edited = [a.pk for a in imported if a.import_conflicts()]
-            if self.value() == "edited":
-                return queryset.filter(pk__in=edited)
-            return queryset.exclude(import_digest="").exclude(pk__in=edited)
-        return queryset
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -480,8 +246,6 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
         article = get_object_or_404(Article.objects.with_page_content(), pk=object_id)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        from .views import article_page_context
-
         response = TemplateResponse(
             request, "kb/article_detail.html", {**article_page_context(article), "preview": True}
         )
@@ -657,33 +421,3 @@ def _conflict_label(record):
             _("原因 %(c)s 的办法 %(n)s") % {"c": record.cause.position, "n": record.position}
         )
     return str(_("通用建议 %(n)s") % {"n": record.position})
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent", "slug", "position", "article_count"]
-    list_filter = ["parent"]
-    list_editable = ["position"]
-    search_fields = ["name", "slug", "description"]
-    prepopulated_fields = {"slug": ["name"]}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_total=Count("articles"))
-
-    @admin.display(description=_("文章数"), ordering="article_total")
-    def article_count(self, category):
-        return category.article_total
-
-
-@admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "article", "cause", "helpful", "comment", "created_at"]
-    list_filter = ["helpful", "created_at"]
-    search_fields = ["comment", "article__title"]
-    readonly_fields = ["article", "cause", "helpful", "comment", "created_at"]
-
-
-@admin.register(ArticleHits)
-class ArticleHitsAdmin(admin.ModelAdmin):
-    list_display = ["article", "day", "views", "search_clicks"]
-    list_filter = ["day"]

@@ -1,0 +1,122 @@
+"""An article's rows inside its editor: causes, each with its remedies nested inside, and the
+general advice (remedies of the whole article). Ordered by position, marked when edited since
+the last import, locked with their article."""
+
+import nested_admin
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from kb.models import Cause, Remedy
+
+from .fields import TEXT_WIDGETS
+from .roles import LockedInlineMixin
+
+# Positions are at most this; values above are free for moving rows during a save.
+MAX_POSITION = 999
+PARKING_POSITION = 30000
+
+
+class PositionedFormSet(nested_admin.formsets.NestedInlineFormSet):
+    """Rows ordered by ``position``: positions must differ on the page, and reordering saves
+    even though the database allows each position only once per article or cause."""
+
+    def clean(self):
+        # Before Django's own duplicate check, which names the field in English ("position").
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            position = form.cleaned_data.get("position")
+            if position is None:
+                continue
+            if not 1 <= position <= MAX_POSITION:
+                form.add_error(
+                    "position", _("序号应在 1 到 %(max)s 之间。") % {"max": MAX_POSITION}
+                )
+            elif position in seen:
+                form.add_error("position", _("序号 %(n)s 重复了。") % {"n": position})
+            seen.add(position)
+        if any(form.errors.get("position") for form in self.forms):
+            raise ValidationError(_("请为每一行填写不同的序号。"))
+        super().clean()
+
+    def save(self, commit=True):
+        if self._parent_deleted():
+            # The cascade removed these rows with their cause; nested_admin would otherwise
+            # save them again as new rows of a cause that no longer exists.
+            self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+            return []
+        if commit:
+            self._park_moved_rows()
+        return super().save(commit)
+
+    def _parent_deleted(self):
+        parent_form = getattr(self, "parent_form", None)  # set by nested_admin on nested sets
+        return parent_form is not None and getattr(parent_form, "cleaned_data", {}).get("DELETE")
+
+    def _park_moved_rows(self):
+        # Swapping 1 and 2 would hit the unique constraint half-way; rows that move or go are
+        # first set aside on free positions, then saved (or deleted) as the editor asked.
+        moving = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk
+            and ("position" in form.changed_data or self._should_delete_form(form))
+        ]
+        for offset, pk in enumerate(moving):
+            self.model.objects.filter(pk=pk).update(position=PARKING_POSITION + offset)
+
+
+@admin.display(description=_("导入状态"))
+def import_state(record):
+    """Why a later import will or will not touch this record, in an editor's words."""
+    if record.pk is None:
+        return "-"
+    if not record.import_digest:
+        return _("工作人员创建，导入不会改动")
+    if record.edited_since_import:
+        return format_html('<strong class="kb-conflict">{}</strong>', _("导入后已修改，导入时保留"))
+    return _("与上次导入一致")
+
+
+class ContentInline(LockedInlineMixin):
+    """What the cause, remedy and advice rows share."""
+
+    formset = PositionedFormSet
+    extra = 0
+    view_on_site = False  # a draft's anchors would 404; the article's 预览 shows the page
+    readonly_fields = ["import_state"]
+    formfield_overrides = TEXT_WIDGETS
+
+    @admin.display(description=_("导入状态"))
+    def import_state(self, obj):
+        return import_state(obj)
+
+
+class RemedyInline(ContentInline, nested_admin.NestedTabularInline):
+    model = Remedy
+    fk_name = "cause"
+    fields = ["position", "text", "import_state"]
+    verbose_name = _("怎么办")
+    verbose_name_plural = _("怎么办（解决办法）")
+
+
+class CauseInline(ContentInline, nested_admin.NestedStackedInline):
+    model = Cause
+    fields = [("position", "title"), "explanation", "question", "import_state"]
+    inlines = [RemedyInline]
+
+
+class AdviceInline(ContentInline, nested_admin.NestedTabularInline):
+    """The remedies that belong to the whole article (cause left empty)."""
+
+    model = Remedy
+    fk_name = "article"
+    fields = ["position", "text", "import_state"]
+    verbose_name = _("通用建议")
+    verbose_name_plural = _("通用建议")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(cause=None)
