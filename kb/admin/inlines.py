@@ -3,12 +3,15 @@ general advice (remedies of the whole article). Ordered by position, marked when
 the last import, locked with their article."""
 
 import nested_admin
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseModelFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kb.models import Cause, Remedy
+from kb.numbers import parse_int
 
 from .fields import TEXT_WIDGETS
 from .roles import LockedInlineMixin
@@ -18,7 +21,58 @@ MAX_POSITION = 999
 PARKING_POSITION = 30000
 
 
-class PositionedFormSet(nested_admin.formsets.NestedInlineFormSet):
+NOT_OWN_ROW = _(
+    "提交的内容中有一行不属于这篇文章（或不在这个原因下），什么都没有保存。"
+    "请重新打开这篇文章再修改。"
+)
+
+
+class OwnRowField(forms.ModelChoiceField):
+    """A row's hidden id: a plain number naming one of the formset's own rows."""
+
+    default_error_messages = {"invalid_choice": NOT_OWN_ROW}
+
+    def to_python(self, value):
+        if value not in self.empty_values and parse_int(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class OwnRowsFormSet(nested_admin.formsets.NestedInlineFormSet):
+    """Only the rows of the form's own article, or cause, can be changed or deleted here.
+
+    nested_admin looks posted ids up among every row of the model (so that rows can be dragged
+    from one parent to another, which this admin does not offer), and Django's hidden id field
+    accepts any row too: a hand-made post could move, rewrite or delete another article's cause
+    or remedy. Here a posted id must name a row of this formset's queryset, the article's causes,
+    the cause's remedies or the article's general advice; anything else refuses the whole save.
+    """
+
+    def get_queryset(self):
+        # Django's own: the formset's queryset (rows of self.instance), not nested_admin's.
+        return BaseModelFormSet.get_queryset(self)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self.model._meta.pk.name
+        shown = form.fields[name]
+        form.fields[name] = OwnRowField(
+            self.get_queryset(), initial=shown.initial, required=False, widget=shown.widget
+        )
+
+    def clean(self):
+        # A row shown on the page whose id is not one of ours has no instance (and rows marked
+        # for deletion are never validated by Django); an added row may carry no id but ours.
+        # Said once for the formset: the id is hidden, so its own error would not show.
+        name = self.model._meta.pk.name
+        if any(form.instance.pk is None for form in self.initial_forms) or any(
+            name in form.errors for form in self.forms
+        ):
+            raise ValidationError(NOT_OWN_ROW)
+        super().clean()
+
+
+class PositionedFormSet(OwnRowsFormSet):
     """Rows ordered by ``position``: positions must differ on the page, and reordering saves
     even though the database allows each position only once per article or cause."""
 
