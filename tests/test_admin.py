@@ -322,6 +322,28 @@ def test_the_slug_box_is_offered_a_free_pinyin_slug_for_the_title(publisher_clie
     assert publisher_client.get(url, {"title": "  "}).json() == {"slug": ""}
 
 
+@pytest.mark.parametrize("odd", ["²", "①", "9" * 25, "abc", "-1"])
+def test_an_odd_article_id_in_the_slug_box_s_request_is_no_article(publisher_client, huabei, odd):
+    url = reverse("admin:kb_article_slug")
+    response = publisher_client.get(url, {"title": "花呗分期后无法还款", "article": odd})
+    assert response.json() == {"slug": "huabei-fenqi-wufa-huankuan-2"}
+
+
+def test_the_product_filter_lists_one_product_s_articles(publisher_client, huabei, fenqile):
+    product = huabei.category.parent or huabei.category
+    listing = reverse("admin:kb_article_changelist")
+    page = publisher_client.get(listing, {"product": product.pk}).content.decode()
+    assert huabei.title in page and fenqile.title not in page
+
+
+@pytest.mark.parametrize("odd", ["²", "①", "9" * 25, "abc", "-1"])
+def test_an_odd_product_filter_value_shows_the_whole_list(publisher_client, huabei, fenqile, odd):
+    listing = reverse("admin:kb_article_changelist")
+    response = publisher_client.get(listing, {"product": odd})
+    assert response.status_code == 200
+    assert huabei.title in response.content.decode() and fenqile.title in response.content.decode()
+
+
 def test_a_restore_saves_each_cause_the_ordinary_way_so_the_search_index_follows(
     publisher_client, huabei
 ):

@@ -147,3 +147,73 @@ def test_an_added_row_carrying_another_article_s_id_is_refused(editor_client, dr
     response = editor_client.post(change_url(draft), data)
     assert response.status_code == 200 and REFUSED in response.content.decode()
     assert snapshot(huabei) == before
+
+
+@pytest.mark.parametrize("posted_id", ["abc", "9" * 25, "²", "-5", ""])
+def test_a_row_id_that_is_not_one_of_the_article_s_is_a_form_error(editor_client, draft, posted_id):
+    before = rows(draft)
+    data = open_form(editor_client, draft)
+    data["causes-0-remedies-0-id"] = posted_id
+    data["causes-0-remedies-0-text"] = "改过的办法"
+    response = editor_client.post(change_url(draft), data)
+    assert response.status_code == 200 and REFUSED in response.content.decode()
+    assert rows(draft) == before
+
+
+def add_cause(data, article):
+    data["causes-TOTAL_FORMS"] = "3"
+    data.update(
+        {
+            "causes-2-article": str(article.pk),
+            "causes-2-position": "3",
+            "causes-2-title": "我加的原因",
+            "causes-2-remedies-TOTAL_FORMS": "0",
+            "causes-2-remedies-INITIAL_FORMS": "0",
+        }
+    )
+
+
+def add_advice(data, article):
+    data["remedies-TOTAL_FORMS"] = "5"
+    data.update({"remedies-4-article": str(article.pk), "remedies-4-position": "5"})
+    data["remedies-4-text"] = "我加的建议"
+
+
+def add_remedy(data, article):
+    data["causes-0-remedies-TOTAL_FORMS"] = "3"
+    data.update({"causes-0-remedies-2-cause": data["causes-0-id"]})
+    data.update({"causes-0-remedies-2-position": "3", "causes-0-remedies-2-text": "我加的办法"})
+
+
+def move_cause(data, article):
+    data["causes-1-position"] = "3"
+
+
+# What someone else saved while the form was open, and what the form then posts at that place.
+TAKEN = {
+    "an added cause": (3, lambda a: Cause(article=a, position=3, title="别人加的"), add_cause),
+    "an added advice": (5, lambda a: Remedy(article=a, position=5, text="别人加的"), add_advice),
+    "an added remedy": (
+        3,
+        lambda a: Remedy(article=a, cause=a.causes.get(position=1), position=3, text="别人加的"),
+        add_remedy,
+    ),
+    "a moved cause": (3, lambda a: Cause(article=a, position=3, title="别人加的"), move_cause),
+}
+
+
+@pytest.mark.parametrize("case", TAKEN)
+def test_a_row_posted_at_a_position_taken_since_the_page_opened_is_a_form_error(
+    editor_client, draft, case
+):
+    position, theirs, ours = TAKEN[case]
+    data = open_form(editor_client, draft)
+    theirs(draft).save()
+    before = rows(draft)
+    ours(data, draft)
+
+    response = editor_client.post(change_url(draft), data)
+
+    assert response.status_code == 200
+    assert f"序号 {position} 已被另一行占用" in response.content.decode()
+    assert rows(draft) == before

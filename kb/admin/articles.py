@@ -19,6 +19,7 @@ from reversion.models import Version
 
 from kb import history
 from kb.models import Article, Cause, Remedy
+from kb.numbers import parse_int
 from kb.pages import article_page_context
 from kb.text import pinyin_slug
 
@@ -236,9 +237,9 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
         """{"slug": ...} for the title being typed, so the slug box fills in as in English."""
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
-        pk = request.GET.get("article", "")
+        article = parse_int(request.GET.get("article"))  # the article being edited, if any
         title = request.GET.get("title", "")[:200]
-        slug = suggest_slug(title, int(pk) if pk.isdigit() else None) if title.strip() else ""
+        slug = suggest_slug(title, article) if title.strip() else ""
         return JsonResponse({"slug": slug})
 
     def preview_view(self, request, object_id):

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kb.models import Article, Category
+from kb.numbers import parse_int
 
 
 class ReviewFilter(admin.SimpleListFilter):
@@ -33,9 +34,9 @@ class ProductFilter(admin.SimpleListFilter):
         return [(str(p.pk), p.name) for p in Category.objects.filter(parent=None)]
 
     def queryset(self, request, queryset):
-        if not (self.value() or "").isdigit():
-            return queryset
-        product = int(self.value())
+        product = parse_int(self.value())
+        if product is None:
+            return queryset  # not a product's id: the whole list, as with no filter
         return queryset.filter(Q(category_id=product) | Q(category__parent_id=product))
 
 

@@ -79,6 +79,10 @@ class PositionedFormSet(OwnRowsFormSet):
     def clean(self):
         # Before Django's own duplicate check, which names the field in English ("position").
         seen = set()
+        # Rows not on the page keep their positions: someone may have added one since it was
+        # opened, and the database refuses a second row there.
+        on_page = [form.instance.pk for form in self.initial_forms if form.instance.pk]
+        taken = set(self.get_queryset().exclude(pk__in=on_page).values_list("position", flat=True))
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
                 continue
@@ -89,12 +93,20 @@ class PositionedFormSet(OwnRowsFormSet):
                 form.add_error(
                     "position", _("序号应在 1 到 %(max)s 之间。") % {"max": MAX_POSITION}
                 )
+            elif position in taken:
+                form.add_error(
+                    "position",
+                    _("序号 %(n)s 已被另一行占用（可能有人刚刚修改了这篇文章），请重新打开页面。")
+                    % {"n": position},
+                )
             elif position in seen:
                 form.add_error("position", _("序号 %(n)s 重复了。") % {"n": position})
             seen.add(position)
+        # Then rows of other articles (refused on their own) and Django's duplicate check, which
+        # skips the rows marked here.
+        super().clean()
         if any(form.errors.get("position") for form in self.forms):
             raise ValidationError(_("请为每一行填写不同的序号。"))
-        super().clean()
 
     def save(self, commit=True):
         if self._parent_deleted():
