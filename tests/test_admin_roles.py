@@ -24,8 +24,9 @@ def test_the_migration_creates_both_groups():
     editors = set(Group.objects.get(name="编辑").permissions.values_list("codename", flat=True))
     publishers = set(Group.objects.get(name="发布").permissions.values_list("codename", flat=True))
     assert {"add_article", "change_article", "change_cause", "delete_remedy"} <= editors
+    assert {"add_synonym", "change_synonym"} <= editors
     assert "publish_article" not in editors and "delete_article" not in editors
-    assert publishers - editors == {"publish_article", "delete_article"}
+    assert publishers - editors == {"publish_article", "delete_article", "delete_synonym"}
 
 
 def test_an_editor_edits_a_draft_but_cannot_publish_it(editor_client, huabei):

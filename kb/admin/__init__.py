@@ -6,7 +6,8 @@ import are marked, since the importer will leave them alone.
 
 One module per concern: ``roles`` (who may change what), ``fields`` (the text boxes),
 ``inlines`` (causes, remedies, general advice and their formset), ``filters`` (the article
-list's), ``articles`` (the article editor, its preview and history views) and the other models'
-admins. Django's autodiscovery imports this package; importing the modules registers them."""
+list's), ``articles`` (the article editor, its preview and history views) and the other models' admins:
+``categories``, ``readers`` (feedback, daily views) and ``synonyms``. Django's autodiscovery
+imports this package; importing the modules registers them."""
 
-from . import articles, categories, readers  # noqa: F401 - each registers its admin
+from . import articles, categories, readers, synonyms  # noqa: F401 - each registers its admin
