@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from kb.models import Article
 from tests.html_forms import form_data
@@ -137,3 +138,33 @@ def test_publishing_from_the_list_is_a_version_in_the_history(publisher_client, 
     changes = {c.field: (str(c.before), str(c.after)) for c in changes_in(published)}
     assert changes["状态"] == ("<del>草稿</del>", "<ins>已发布</ins>")
     assert "发布时间" in changes
+
+
+@pytest.mark.parametrize("unsafe", ["https://evil.example/", "//evil", "/\\evil.example"])
+def test_signing_in_with_an_unsafe_next_lands_on_the_admin_index(client, editor, unsafe):
+    login_url = f"{reverse('admin:login')}?{urlencode({'next': unsafe})}"
+    page = client.get(login_url)
+    assert page.status_code == 200
+    data = form_data(page.content.decode(), "login-form")
+    data.update(username="user-编辑", password="correct-horse-battery")
+    response = client.post(login_url, data, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_hand_made_login_post_with_an_unsafe_next_lands_on_the_admin_index(client, editor):
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "user-编辑", "password": "correct-horse-battery", "next": "//evil"},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_a_safe_next_is_where_signing_in_leads(client, editor):
+    listing = reverse("admin:kb_article_changelist")
+    login_url = f"{reverse('admin:login')}?{urlencode({'next': listing})}"
+    data = form_data(client.get(login_url).content.decode(), "login-form")
+    data.update(username="user-编辑", password="correct-horse-battery")
+    response = client.post(login_url, data, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 302 and response["Location"] == listing

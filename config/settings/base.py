@@ -113,6 +113,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Where signing in leads when ?next= is missing or unsafe (another site, //host): the admin is
+# the site's only login, and Django's default, /accounts/profile/, does not exist here.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Login protection (README, "Admin"): 5 failed attempts for one username from one IP address
 # lock that pair out for an hour; a successful login resets the count.
