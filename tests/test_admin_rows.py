@@ -217,3 +217,31 @@ def test_a_row_posted_at_a_position_taken_since_the_page_opened_is_a_form_error(
     assert response.status_code == 200
     assert f"序号 {position} 已被另一行占用" in response.content.decode()
     assert rows(draft) == before
+
+
+def test_another_article_s_version_cannot_be_restored_through_this_one(
+    client, editor, publisher, draft, huabei
+):
+    # A publisher's edit gives the published article a history: its imported state, then this.
+    client.force_login(publisher)
+    data = open_form(client, huabei)
+    title_key = next(k for k in data if k.endswith("-title") and data[k] == "没有待还款金额")
+    data[title_key] = "发布者改过的标题"
+    assert client.post(change_url(huabei), data).status_code == 302
+    # In its old revision, a version of one of its rows (not the article) whose id is the
+    # draft's: reversion would revert that whole revision, the published article with it.
+    baseline = article_versions(huabei).last().revision
+    old = baseline.version_set.exclude(content_type__model="article")
+    old = old.filter(object_id=str(draft.pk)).first()
+    assert old is not None
+    before = snapshot(huabei)
+
+    client.force_login(editor)
+    for url in (
+        reverse("admin:kb_article_revision", args=[draft.pk, old.pk]),
+        reverse("admin:kb_article_recover", args=[old.pk]),
+    ):
+        assert client.get(url).status_code == 404
+        assert client.post(url, open_form(client, draft)).status_code == 404
+    assert snapshot(huabei) == before
+    assert "发布者改过的标题" in client.get(huabei.get_absolute_url()).content.decode()

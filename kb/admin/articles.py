@@ -5,6 +5,7 @@ preview, and the history with a readable diff of each version and the ways back.
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -312,12 +313,19 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        # reversion finds the version by its id and object id alone, whatever the model: a
+        # version of another article's cause with this article's id would revert (and so
+        # publish) that article's older revision. Only this article's own versions restore.
+        versions = Version.objects.get_for_object_reference(Article, unquote(object_id))
+        get_object_or_404(versions, pk=version_id)
         # Restoring writes the old rows back without their save() methods or normal signals;
         # save_related then saves each of them once more, the ordinary way (see there).
         request.kb_restoring = True
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
+        # As above: only a deleted article's last version (the 恢复已删除的文章 list) recovers.
+        get_object_or_404(Version.objects.get_deleted(Article), pk=version_id)
         request.kb_restoring = True
         return super().recover_view(request, version_id, extra_context)
 
