@@ -35,6 +35,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("kb", "0011_more_default_synonyms")]
+    dependencies = [("kb", "0012_search_query_day")]
 
     operations = [migrations.RunPython(grant, revoke)]
