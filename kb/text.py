@@ -8,6 +8,7 @@ canonical form we store: simplified characters, no glosses, Chinese punctuation.
 import re
 import threading
 from functools import lru_cache
+from pathlib import Path
 
 import opencc
 import pypinyin
@@ -27,34 +28,18 @@ _PINYIN_GLOSS = re.compile(
 _FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 _ASCII_PUNCT_IN_CHINESE = re.compile(rf"(?<=[{CJK}])\s*([,:;?!])|([,:;?!])\s*(?=[{CJK}])")
 
-# Words of the help centre's domain that a general dictionary splits or does not know. Only
-# single terms: compounds (提前还款) are the search analyzer's business (kb.search).
-DOMAIN_WORDS = (
-    "花呗",
-    "借呗",
-    "分期乐",
-    "支付宝",
-    "微信",
-    "催收",
-    "紧急联系人",
-    "联系人",
-    "通讯录",
-    "担保人",
-    "逾期",
-    "手续费",
-    "免息",
-    "欠款",
-    "还款",
-    "还钱",
-    "还清",
-    "账单",
-    "余额",
-    "贷款人",
-    "借款人",
-    "征信",
-    "额度",
-    "拦截",
-)
+
+def read_word_list(path):
+    """The words of a word-list file: one a line, blank lines and ``#`` comments skipped, in the
+    file's order."""
+    with open(path, encoding="utf-8") as handle:
+        lines = (line.strip() for line in handle)
+        return tuple(line for line in lines if line and not line.startswith("#"))
+
+
+# Words of the help centre's domain that a general dictionary splits or does not know (see the
+# file's header).
+DOMAIN_WORDS = read_word_list(Path(__file__).parent / "data" / "domain_words.txt")
 
 # Readings that pypinyin's phrase list gets wrong for our domain (还 in 还款 is huan, not hai).
 PINYIN_PHRASES = {
