@@ -1,9 +1,8 @@
 from django import forms
 
-from .numbers import parse_int
+from kb.search.query import MAX_QUERY_LENGTH
 
-# Longer text is cut: no question to a help centre needs more, and it bounds the work per search.
-MAX_QUERY_LENGTH = 100
+from .numbers import parse_int
 
 
 class SearchForm(forms.Form):

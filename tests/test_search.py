@@ -19,16 +19,9 @@ from kb.models import (
     SearchLog,
     Synonym,
 )
-from kb.search.analyzer import (
-    ANALYZER_VERSION,
-    analyze_query,
-    normalize,
-    pinyin_tokens,
-    split_pinyin,
-    transliterate,
-    vocabulary_of,
-)
+from kb.search.analyzer import ANALYZER_VERSION, normalize, pinyin_tokens
 from kb.search.engine import search
+from kb.search.query import analyze_query, split_pinyin, transliterate, vocabulary_of
 
 RELEVANCE = Path(__file__).parent / "relevance"
 PUBLIC_EVAL = settings.BASE_DIR.parent / "shared" / "eval" / "search-public.tsv"

@@ -1,8 +1,10 @@
-"""The one analyzer: the same steps turn documents into index tokens and queries into terms.
+"""The one analyzer: the same steps turn document texts and queries into words and tokens.
 
 normalize (NFKC, lowercase, pinyin glosses removed, traditional -> simplified) -> segment with
-rjieba (search mode, domain dictionary) -> overlapping CJK bigrams as a recall net -> pinyin of
-titles (joined syllables for every reading of polyphonic characters, initials, syllables).
+rjieba (search mode for the index, precise mode for queries; domain dictionary, stopwords
+dropped) -> overlapping CJK bigrams as a recall net -> pinyin of titles (joined syllables for
+every reading of polyphonic characters, initials, syllables). What a query means (products,
+typed pinyin, synonyms) is kb.search.query's business, on top of these steps.
 
 Bump ANALYZER_VERSION whenever the tokens it produces change: the index is then rebuilt.
 """
@@ -10,12 +12,10 @@ Bump ANALYZER_VERSION whenever the tokens it produces change: the index is then 
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import pypinyin
-from pypinyin.contrib.tone_convert import to_normal
 
 from kb.text import (
     CJK,
@@ -34,13 +34,9 @@ DATA = Path(__file__).parent / "data"
 SEARCH_WORDS = read_word_list(DATA / "search_words.txt")
 STOPWORDS = frozenset(read_word_list(DATA / "stopwords.txt"))
 
-_CJK_RUN = re.compile(f"[{CJK}]+")
+CJK_RUN = re.compile(f"[{CJK}]+")
 _TOKEN = re.compile(rf"[{CJK}]+|[a-z0-9]+")
-_LATIN_RUN = re.compile(r"[a-z]+")
-MAX_QUERY_CHARS = 100
 MAX_READING_COMBOS = 8
-LONE_CHARACTER_WEIGHT = 0.5
-MAX_SPAN_SYLLABLES = 6
 
 
 def normalize(text):
@@ -85,7 +81,7 @@ def ngrams(text, singles=True):
     normalised text. (Documents index single characters of their titles only: a one-character
     query is rare, and a body's characters would double the index.)"""
     result = []
-    for run in _CJK_RUN.findall(text):
+    for run in CJK_RUN.findall(text):
         if singles:
             result.extend(run)
         result.extend(run[i : i + 2] for i in range(len(run) - 1))
@@ -120,7 +116,7 @@ def pinyin_tokens(text):
     """Pinyin tokens of a title: joined readings and initials of each word, and syllables."""
     tokens = []
     for word in segment(text, SEARCH_WORDS):
-        if not _CJK_RUN.fullmatch(word) or word in STOPWORDS:
+        if not CJK_RUN.fullmatch(word) or word in STOPWORDS:
             continue
         readings = word_readings(word)
         tokens.extend(readings)
@@ -131,303 +127,24 @@ def pinyin_tokens(text):
     return tokens
 
 
-@lru_cache(maxsize=1)
-def syllables():
-    """Every toneless pinyin syllable (about 400), for splitting typed pinyin."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    readings = {reading for value in pinyin_dict.values() for reading in value.split(",")}
-    found = {to_normal(reading).replace("ü", "v") for reading in readings}
-    return frozenset(s for s in found if s.isascii() and s.isalpha())
-
-
-def split_pinyin(text):
-    """'huabeihuankuan' -> ['hua', 'bei', 'huan', 'kuan'], or None when it is not pinyin.
-
-    Longest syllable first, with backtracking (xian -> xian, not xi + an, unless needed).
-    """
-    known = syllables()
-
-    @cache
-    def split(i):
-        if i == len(text):
-            return ()
-        for j in range(min(len(text), i + 6), i, -1):
-            if text[i:j] in known:
-                rest = split(j)
-                if rest is not None:
-                    return (text[i:j], *rest)
-        return None
-
-    result = split(0)
-    return list(result) if result else None
-
-
 def unique(tokens):
+    """The tokens in first-seen order, each once, without empty ones."""
     result = dict.fromkeys(tokens)
     result.pop("", None)
     return list(result)
 
 
-@dataclass
-class Term:
-    """One thing the reader asked about, with the ways a document may contain it.
-
-    ``text`` is matched in a document's words or as a substring; ``pinyin`` alternatives are
-    matched against title pinyin; ``weight`` is lower for terms that came from a synonym.
-    """
-
-    text: str
-    pinyin: list[str] = field(default_factory=list)
-    weight: float = 1.0
-    latin: bool = False
-    parts: list[str] = field(default_factory=list)  # sub-words: 资金不足 -> 资金, 不足
-    product: str | None = None  # the product this term names (分期乐, fenqile, 花被 -> 花呗)
-
-    @property
-    def index_tokens(self):
-        """Tokens to look the term up with in the index (any of them may match)."""
-        tokens = [] if self.latin and len(self.pinyin) > 1 else [self.text]
-        tokens += self.parts
-        if not self.latin and len(self.text) > 1:
-            tokens += [self.text[i : i + 2] for i in range(len(self.text) - 1)]
-        return unique(tokens + self.pinyin)
-
-
-@dataclass
-class Query:
-    raw: str
-    text: str  # normalised and cut to MAX_QUERY_CHARS
-    terms: list[Term]
-    truncated: bool = False
-    # The products the reader named, as the documents' texts write them.
-    products: frozenset = frozenset()
-
-    @property
-    def highlight_words(self):
-        found = unique(t.text for t in self.terms if not t.latin or len(t.pinyin) <= 1)
-        # A lone character (还 of 还不了) would light up half the text; keep words when there are.
-        longer = [w for w in found if len(w) > 1]
-        return longer or found
-
-    def __bool__(self):
-        return bool(self.terms)
-
-
-def _parts(word):
-    if len(word) < 3:
-        return []
-    return unique(w for w in segment_for_search(word, SEARCH_WORDS) if len(w) > 1 and w != word)
-
-
-def _latin_terms(run):
-    """Terms for a run of Latin letters: a pinyin word (huabei), spaced syllables (hua), or an
-    ordinary word (wifi)."""
-    parts = split_pinyin(run)
-    if parts and len(parts) > 1:
-        # Typed without spaces (huabeihuankuan): the whole run, and each syllable, as pinyin.
-        return [Term(text=run, pinyin=[run], latin=True)] + [
-            Term(text=p, pinyin=[p], latin=True, weight=0.6) for p in parts
-        ]
-    return [Term(text=run, pinyin=[run], latin=True)]
-
-
-def _cjk_term(word):
-    # Documents carry every reading of their titles' words; a query needs only the usual one.
-    # A lone character (还 of 还完, 找) is a weak clue beside the words of the query.
-    weight = LONE_CHARACTER_WEIGHT if len(word) == 1 else 1.0
-    return Term(text=word, pinyin=[usual_reading(word)], weight=weight, parts=_parts(word))
-
-
-def vocabulary_of(words):
-    """Usual reading -> word, for the words typed pinyin may stand for (the first word of a
-    reading wins: pass the domain's own words first). Single characters are left out: one
-    syllable stands for too many."""
-    result = {}
-    for word in words:
-        if len(word) > 1 and _CJK_RUN.fullmatch(word):
-            result.setdefault(usual_reading(word), word)
-    return result
-
-
-def _product_by_sound(term, readings):
-    """The product a term names by sound: typed pinyin (fenqile) or a homophone slip (花被 for
-    花呗). ``readings`` maps each all-Chinese product name to its usual reading."""
-    if term.weight < 1.0 or not term.pinyin:  # a lone syllable of longer pinyin names nothing
-        return None
-    for name, reading in readings.items():
-        if reading in term.pinyin:
-            return name
-    return None
-
-
-@lru_cache(maxsize=16)
-def _names_pattern(names):
-    ordered = sorted(names, key=len, reverse=True)  # 花呗分期 before 花呗
-    return re.compile("|".join(re.escape(name) for name in ordered))
-
-
-def _pieces(text, names):
-    """``text`` cut around the product names it contains: [(piece, is a product name)]. The
-    segmenter would cut a name it does not know (京东白条) into words of its own."""
-    if not names:
-        return [(text, False)]
-    pieces, position = [], 0
-    for match in _names_pattern(tuple(sorted(names))).finditer(text):
-        pieces.append((text[position : match.start()], False))
-        pieces.append((match.group(), True))
-        position = match.end()
-    pieces.append((text[position:], False))
-    return [(piece, named) for piece, named in pieces if piece]
-
-
-def _syllables(latin_words):
-    """(run index, syllable index, syllable, syllables in the run) of typed pinyin; None for a
-    run that is not pinyin."""
-    result = []
-    for run_index, run in enumerate(latin_words):
-        parts = split_pinyin(run)
-        if not parts:
-            result.append(None)
-            continue
-        result.extend((run_index, i, syllable, len(parts)) for i, syllable in enumerate(parts))
-    return result
-
-
-def _readable_span(span):
-    """Whether a span of syllables may be read as one word: within one run (fenqile), or across
-    the spaces between single syllables (fen qi le), but not across a space that ends a longer
-    run (fenqi le is 分期了, not 分期乐)."""
-    if None in span:
-        return False
-    return len({s[0] for s in span}) == 1 or all(s[3] == 1 for s in span)
-
-
-def transliterate(latin_words, vocabulary):
-    """The words that typed pinyin stands for: 'huabei yuqi bu neng' -> 花呗, 逾期, 不能 when the
-    vocabulary knows them. Runs are cut into syllables (split_pinyin) and read left to right,
-    longest known span of syllables first (see _readable_span).
-
-    Returns (words, covered): the words found, and the syllables (run index, syllable index)
-    they account for."""
-    return _read_syllables(_syllables(latin_words), vocabulary)
-
-
-def _read_syllables(syllables, vocabulary):
-    found, covered, start = [], set(), 0
-    while start < len(syllables):
-        for end in range(min(len(syllables), start + MAX_SPAN_SYLLABLES), start + 1, -1):
-            span = syllables[start:end]
-            if not _readable_span(span):
-                continue
-            word = vocabulary.get("".join(s[2] for s in span))
-            if word:
-                found.append(word)
-                covered.update((s[0], s[1]) for s in span)
-                start = end
-                break
-        else:
-            start += 1
-    return found, covered
-
-
-def _uncovered_syllable_terms(latin_words, syllables, covered):
-    """The syllable terms typed words account for at every place they were typed: those go
-    (but not a run typed whole, huabei, which is a term of its own)."""
-    covered_texts, kept = set(), set()
-    for entry in syllables:
-        if entry is None:
-            continue
-        run_index, i, syllable, count = entry
-        if count > 1:
-            kept.add(latin_words[run_index])
-        if (run_index, i) in covered:
-            covered_texts.add(syllable)
-        else:
-            kept.add(syllable)
-    return covered_texts - kept
-
-
-def analyze_query(raw, synonyms=(), products=(), vocabulary=None):
-    """Turn what the reader typed into weighted terms. ``synonyms`` are (phrase, [expansions]);
-    ``products`` the normalised names of the products (top-level categories), or a mapping of
-    them to the form they have in the documents' texts; ``vocabulary`` the words typed pinyin
-    may stand for (see vocabulary_of)."""
-    if not isinstance(products, dict):
-        products = {name: name for name in products}
-    text = " ".join(normalize(raw).split())
-    truncated = len(text) > MAX_QUERY_CHARS
-    text = text[:MAX_QUERY_CHARS]
-    terms = []
-    for piece, is_product in _pieces(text, products):
-        if is_product:
-            terms.append(_cjk_term(piece))
-            continue
-        for word in query_words(piece):
-            if _LATIN_RUN.fullmatch(word):
-                terms.extend(_latin_terms(word))
-            elif _CJK_RUN.fullmatch(word):
-                terms.append(_cjk_term(word))
-            else:
-                terms.append(Term(text=word))
-    latin_words = _LATIN_RUN.findall(text)
-    # Spaced syllables (hua bei huan kuan): also try them joined, as one pinyin word.
-    if len(latin_words) > 1:
-        joined = "".join(latin_words)
-        if split_pinyin(joined):
-            terms.append(Term(text=joined, pinyin=[joined], latin=True, weight=0.6))
-    # Typed pinyin also counts as the words it stands for, which are then found in any field
-    # (a body has no pinyin) and expanded by the synonyms; the syllables those words account
-    # for are no longer terms of their own (yu of yuqi is not 余).
-    syllables = _syllables(latin_words)
-    typed, covered = _read_syllables(syllables, vocabulary or {})
-    if typed:
-        gone = _uncovered_syllable_terms(latin_words, syllables, covered)
-        terms = [t for t in terms if not (t.latin and t.text in gone)]
-        terms.extend(_cjk_term(word) for word in typed)
-    compact = text.replace(" ", "") + "".join(typed)
-    for phrase, expansions in synonyms:
-        if phrase and phrase in compact:
-            for expansion in expansions:
-                terms.extend(
-                    Term(
-                        text=w,
-                        pinyin=[usual_reading(w)] if _CJK_RUN.fullmatch(w) else [],
-                        weight=0.8,
-                    )
-                    for w in query_words(normalize(expansion))
-                )
-    merged = {}
-    for term in terms:  # one term per text: the strongest weight wins
-        if term.text not in merged or merged[term.text].weight < term.weight:
-            merged[term.text] = term
-    # By sound only names written wholly in Chinese characters: 360借条 read aloud drops 360.
-    readings = {name: usual_reading(name) for name in products if _CJK_RUN.fullmatch(name)}
-    named = set()
-    for term in merged.values():
-        term.product = term.text if term.text in products else _product_by_sound(term, readings)
-        if term.product:
-            named.add(products[term.product])
-    return Query(
-        raw=raw,
-        text=text,
-        terms=list(merged.values()),
-        truncated=truncated,
-        products=frozenset(named),
-    )
-
-
 __all__ = [
     "ANALYZER_VERSION",
+    "CJK_RUN",
     "DOMAIN_WORDS",
-    "Query",
-    "Term",
-    "analyze_query",
+    "SEARCH_WORDS",
+    "STOPWORDS",
     "ngrams",
     "normalize",
     "pinyin_tokens",
-    "split_pinyin",
-    "transliterate",
-    "vocabulary_of",
+    "query_words",
+    "unique",
+    "usual_reading",
     "words",
 ]

@@ -12,15 +12,9 @@ from kb.models import Article, Category, Cause, SearchDocument, SearchIndexState
 from kb.text import to_simplified
 
 from . import log as search_log
-from .analyzer import (
-    DOMAIN_WORDS,
-    SEARCH_WORDS,
-    analyze_query,
-    normalize,
-    query_words,
-    vocabulary_of,
-)
+from .analyzer import DOMAIN_WORDS, SEARCH_WORDS, normalize, query_words
 from .backends import get_backend
+from .query import analyze_query, vocabulary_of
 from .ranking import Candidate, idf, rank, snippet
 
 CANDIDATES = 60
