@@ -49,11 +49,11 @@ def fenqile(imported):
 @pytest.fixture(autouse=True)
 def _fresh_search_statistics():
     # Each test rolls the database back, the index generation included: forget cached statistics.
-    from kb.search.engine import _stats
+    from kb.search.statistics import index_statistics
 
-    _stats.reset()
+    index_statistics.reset()
     yield
-    _stats.reset()
+    index_statistics.reset()
 
 
 @pytest.fixture(autouse=True)

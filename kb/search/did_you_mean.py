@@ -7,7 +7,7 @@ forgives a slip or two of typing (huabie -> huabei 花呗, 分期了 -> fenqile 
 from kb.text import has_cjk
 
 from .analyzer import usual_reading
-from .engine import _stats
+from .statistics import index_statistics
 
 
 def _distance(a, b):
@@ -32,7 +32,7 @@ def did_you_mean(query_text, limit=3):
     scored = []
     # Title words only (kept per index generation by the search statistics): a reader who
     # found nothing is offered what the help centre's titles say.
-    for reading, word in _stats.title_vocabulary.items():
+    for reading, word in index_statistics.title_vocabulary.items():
         if word == query_text:
             continue
         distance = _distance(key, reading)
