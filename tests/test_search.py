@@ -2,6 +2,8 @@
 Runs on SQLite and, with KB_TEST_DATABASE_URL, on PostgreSQL: the same behaviour on both."""
 
 import csv
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from kb.models import (
 )
 from kb.search.analyzer import ANALYZER_VERSION, normalize, pinyin_tokens
 from kb.search.engine import search
+from kb.search.fields import INDEX_COLUMNS
 from kb.search.query import analyze_query, split_pinyin, transliterate, vocabulary_of
 
 RELEVANCE = Path(__file__).parent / "relevance"
@@ -473,3 +476,36 @@ def test_backend_matches_the_database(db):
     from kb.search.backends import get_backend
 
     assert get_backend().vendor == connection.vendor
+
+
+ON_POSTGRESQL = os.environ.get("KB_TEST_DATABASE_URL", "").startswith("postgres")
+
+
+class TestFieldWeights:
+    """The weights of kb.search.fields are the ones each database's index uses."""
+
+    @pytest.mark.skipif(ON_POSTGRESQL, reason="SQLite's FTS5 table (the run without PostgreSQL)")
+    def test_fts5_ranks_the_weighted_index_columns_in_their_order(self, db):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM kb_search_fts LIMIT 0")
+            columns = [column[0] for column in cursor.description]
+        assert columns == [column.name for column in INDEX_COLUMNS]
+
+    @pytest.mark.skipif(not ON_POSTGRESQL, reason="needs PostgreSQL (the CI run on PostgreSQL)")
+    def test_postgresql_labels_the_index_columns_in_the_order_of_their_weights(self, db):
+        # The trigger's function as the database has it (migration 0004): A for the heaviest field.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'kb_searchdocument_vector'")
+            (source,) = cursor.fetchone()
+        labels = {}
+        for columns, label in re.findall(
+            r"setweight\(to_tsvector\('simple',(.*?)\),\s*'([A-D])'\)", source, re.DOTALL
+        ):
+            labels.update((column, label) for column in re.findall(r"NEW\.(\w+)", columns))
+        heaviest = {}
+        for column in INDEX_COLUMNS:
+            heaviest[column.field] = max(heaviest.get(column.field, 0), column.weight)
+        fields = sorted(heaviest, key=heaviest.get, reverse=True)
+        assert labels == {
+            column.name: "ABCD"[fields.index(column.field)] for column in INDEX_COLUMNS
+        }

@@ -13,6 +13,8 @@ from typing import NamedTuple
 from django.db import connection
 from django.utils import timezone
 
+from .fields import INDEX_COLUMNS
+
 _SAFE_TOKEN = re.compile(r"^[0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+$")
 
 
@@ -50,6 +52,9 @@ class SQLiteBackend:
     # Below this many documents, every query token is used (see kb.search.engine._lookup).
     LARGE_INDEX = 2000
 
+    # The columns' weights, in the FTS5 table's column order (kb.search.fields).
+    _BM25 = "bm25(kb_search_fts, {})".format(", ".join(str(c.weight) for c in INDEX_COLUMNS))
+
     @staticmethod
     def _any(tokens):
         return "(" + " OR ".join('"{}"'.format(t.replace('"', '""')) for t in tokens) + ")"
@@ -78,7 +83,7 @@ class SQLiteBackend:
             return []
         # Rank (or just find) inside the FTS table, then join only the few kept; drafts are
         # dropped after the cut, so the cut takes extra.
-        order = "ORDER BY bm25(kb_search_fts, 10.0, 8.0, 2.0, 0.5, 6.0, 4.8)" if exact else ""
+        order = f"ORDER BY {self._BM25}" if exact else ""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT rowid FROM kb_search_fts WHERE kb_search_fts MATCH %s {order} LIMIT %s",

@@ -3,9 +3,10 @@ database returned, so SQLite and PostgreSQL rank alike.
 
 A document scores, for each query term, the term's weight x its rarity (BM25's idf over the
 whole index) x where the document has it: its own title, its context (for a cause: the
-article's title and category), or its body (explanation and remedies). Partial matches (most of
-a word's bigrams) and pinyin matches count for less; an exact phrase counts extra; and the share
-of the query a document covers scales the total, so one rare word cannot beat all the others.
+article's title and category), or its body (explanation and remedies), weighted as
+kb.search.fields says. Partial matches (most of a word's bigrams) and pinyin matches count for
+less; an exact phrase counts extra; and the share of the query a document covers scales the
+total, so one rare word cannot beat all the others.
 
 A product's name is a name, not words: 分期乐 is not partly found in 花呗分期. When the reader
 names a product, documents of other products count for less (``OTHER_PRODUCT_FACTOR``).
@@ -16,8 +17,8 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 
-FIELD_WEIGHTS = {"title": 10.0, "context": 8.0, "body": 2.0}
-PINYIN_WEIGHTS = {"title": 6.0, "context": 4.8}
+from .fields import FIELD_WEIGHTS, PINYIN_WEIGHTS
+
 PARTIAL_FACTOR = 0.7
 PHRASE_BONUS = {"title": 8.0, "context": 3.0, "body": 5.0}
 OTHER_PRODUCT_FACTOR = 0.5
