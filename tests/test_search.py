@@ -2,6 +2,7 @@
 Runs on SQLite and, with KB_TEST_DATABASE_URL, on PostgreSQL: the same behaviour on both."""
 
 import csv
+import inspect
 import os
 import re
 from pathlib import Path
@@ -22,6 +23,7 @@ from kb.models import (
     Synonym,
 )
 from kb.search.analyzer import ANALYZER_VERSION, normalize, pinyin_tokens
+from kb.search.backends import BACKENDS, SearchBackend, get_backend
 from kb.search.engine import search
 from kb.search.fields import INDEX_COLUMNS
 from kb.search.query import analyze_query, split_pinyin, transliterate, vocabulary_of
@@ -473,9 +475,19 @@ class TestApi:
 
 
 def test_backend_matches_the_database(db):
-    from kb.search.backends import get_backend
-
     assert get_backend().vendor == connection.vendor
+
+
+@pytest.mark.parametrize("backend", BACKENDS.values(), ids=BACKENDS.keys())
+def test_each_backend_implements_the_backend_interface(backend):
+    for name, kind in SearchBackend.__annotations__.items():
+        assert isinstance(getattr(backend, name), kind), name
+    for name in ("candidates", "document_frequency", "refresh_statistics"):
+        expected = inspect.signature(getattr(SearchBackend, name)).parameters
+        actual = inspect.signature(getattr(backend, name)).parameters
+        assert [(p.name, p.default) for p in actual.values()] == [
+            (p.name, p.default) for p in expected.values()
+        ], name
 
 
 ON_POSTGRESQL = os.environ.get("KB_TEST_DATABASE_URL", "").startswith("postgres")

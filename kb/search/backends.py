@@ -1,4 +1,5 @@
-"""One backend per database: find candidate documents for a set of index tokens.
+"""One backend per database: find candidate documents for a set of index tokens, and count the
+documents having a token. SearchBackend is the interface both implement.
 
 Both take only analyzer tokens (letters, digits and CJK characters; anything else is refused
 before SQL is built), quote each one, and pass the expression as a query parameter, so user text
@@ -8,7 +9,8 @@ way on both.
 """
 
 import re
-from typing import NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple, Protocol
 
 from django.db import connection
 from django.utils import timezone
@@ -32,6 +34,8 @@ _JOINS = """JOIN kb_article a ON a.id = d.article_id
 
 
 class Row(NamedTuple):
+    """A candidate document with what ranking and results need of its article and cause."""
+
     id: int
     kind: str
     title: str
@@ -45,11 +49,36 @@ class Row(NamedTuple):
     cause_title: str | None
 
 
+class SearchBackend(Protocol):
+    """What search needs of a database's full-text index; one implementation per database."""
+
+    vendor: str  # django.db.connection.vendor of the database it serves
+    # Up to this many matches of the chosen tokens, the database scores them all (see
+    # kb.search.engine._lookup); beyond, candidates are the first found.
+    EXACT_MATCHES: int
+    # Below this many documents, every query token is used (see kb.search.engine._lookup).
+    LARGE_INDEX: int
+
+    def candidates(self, tokens: Iterable[str], limit: int, exact: bool = True) -> list[Row]:
+        """Up to ``limit`` published documents having any of ``tokens``, best first: by the
+        database's own ranking when ``exact``, else the first found."""
+        ...
+
+    def document_frequency(self, token: str) -> int:
+        """How many documents have ``token`` (0 for a token the analyzer cannot produce)."""
+        ...
+
+    def refresh_statistics(self) -> None:
+        """Bring the database's term and planner statistics up to date after a bulk change."""
+        ...
+
+
 class SQLiteBackend:
+    """SearchBackend over SQLite's FTS5 table ``kb_search_fts``."""
+
     vendor = "sqlite"
     # Up to this many matches, all are scored (bm25 reads each one's column sizes: ~2 µs).
     EXACT_MATCHES = 1500
-    # Below this many documents, every query token is used (see kb.search.engine._lookup).
     LARGE_INDEX = 2000
 
     # The columns' weights, in the FTS5 table's column order (kb.search.fields).
@@ -76,8 +105,7 @@ class SQLiteBackend:
         return [by_id[i] for i in ids if i in by_id][:limit]
 
     def candidates(self, tokens, limit, exact=True):
-        """Up to ``limit`` published documents having any of ``tokens``: the best by bm25 when
-        ``exact``, else the first found (see kb.search.engine._lookup)."""
+        """As SearchBackend.candidates: the best by bm25 when ``exact``."""
         tokens = safe_tokens(tokens)
         if not tokens:
             return []
@@ -106,6 +134,9 @@ class SQLiteBackend:
 
 
 class PostgresBackend:
+    """SearchBackend over PostgreSQL's tsvector column ``kb_searchdocument.vector`` and the
+    materialized view of its term frequencies ``kb_search_terms``."""
+
     vendor = "postgresql"
     # Up to this many matches, all are read and ordered; each costs a heap visit and a recheck
     # of its vector, far more than in FTS5.
@@ -133,7 +164,7 @@ class PostgresBackend:
         return " | ".join(f"'{t}'" for t in tokens)
 
     def candidates(self, tokens, limit, exact=True):
-        """As SQLiteBackend.candidates. ts_rank would read (and decompress) the whole vector of
+        """As SearchBackend.candidates. ts_rank would read (and decompress) the whole vector of
         every match; instead, when ``exact``, the matches' small title and context token
         columns are read and documents having a token there come first (title, then context);
         otherwise the first matches found are taken. kb.search.ranking orders them finally."""
@@ -192,7 +223,7 @@ class PostgresBackend:
 BACKENDS = {"sqlite": SQLiteBackend, "postgresql": PostgresBackend}
 
 
-def get_backend():
+def get_backend() -> SearchBackend:
     try:
         return BACKENDS[connection.vendor]()
     except KeyError:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from kb.models import SearchDocument
 
 from . import log as search_log
-from .backends import get_backend
+from .backends import SearchBackend, get_backend
 from .query import analyze_query
 from .ranking import Candidate, rank, snippet
 from .statistics import index_statistics
@@ -76,7 +76,7 @@ class SearchPage:
         return self.page > 1
 
 
-def _lookup(query, backend):
+def _lookup(query, backend: SearchBackend):
     """(tokens, exact): the index tokens to find candidates with, and whether the database may
     score every match.
 

@@ -18,6 +18,7 @@ from kb.models import Article, Category, Cause, SearchDocument, SearchIndexState
 from kb.text import to_simplified
 
 from .analyzer import DOMAIN_WORDS, SEARCH_WORDS, normalize, query_words
+from .backends import SearchBackend
 from .query import vocabulary_of
 from .ranking import idf
 
@@ -79,7 +80,7 @@ class IndexStatistics:
                 self.title_vocabulary = vocabulary_of(titles)
                 return synonyms, products, vocabulary
 
-    def frequency(self, backend, token):
+    def frequency(self, backend: SearchBackend, token: str) -> int:
         """How many documents have ``token``, asked of ``backend`` once per generation."""
         with self.lock:
             if token in self.df:
@@ -91,7 +92,7 @@ class IndexStatistics:
             self.df[token] = value
         return value
 
-    def rarity(self, query, backend):
+    def rarity(self, query, backend: SearchBackend) -> dict[str, float]:
         """idf of each term: of the term itself if indexed, else of its rarest bigram or pinyin."""
         rarity = {}
         for term in query.terms:
