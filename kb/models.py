@@ -101,10 +101,10 @@ SEARCH_CLICK_WEIGHT = 3
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """What readers may see: published, and not scheduled for later."""
+    def published(self, now=None):
+        """What readers may see: published, and not scheduled for later (than ``now``)."""
         return self.filter(status=Article.Status.PUBLISHED).filter(
-            Q(published_at__isnull=True) | Q(published_at__lte=timezone.now())
+            Q(published_at__isnull=True) | Q(published_at__lte=now or timezone.now())
         )
 
     def with_page_content(self):

@@ -5,12 +5,14 @@ import csv
 import inspect
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from kb.models import (
     Article,
@@ -274,6 +276,28 @@ class TestIndexSync:
         huabei.status = Article.Status.PUBLISHED
         huabei.save()
         assert search("花呗").results[0].article_slug == huabei.slug
+
+    def test_search_shows_exactly_the_articles_the_published_queryset_does(self, client, huabei):
+        now = timezone.now()
+        for slug, status, published_at in [
+            ("fengniao-draft", Article.Status.DRAFT, None),
+            ("fengniao-draft-dated", Article.Status.DRAFT, now - timedelta(days=1)),
+            ("fengniao-scheduled", Article.Status.PUBLISHED, now + timedelta(minutes=5)),
+            ("fengniao-published", Article.Status.PUBLISHED, now - timedelta(seconds=1)),
+            ("fengniao-undated", Article.Status.PUBLISHED, None),
+        ]:
+            Article.objects.create(
+                category=huabei.category,
+                title=f"蜂鸟账户的问题 {slug}",
+                slug=slug,
+                status=status,
+                published_at=published_at,
+            )
+        data = client.get("/api/search", {"q": "蜂鸟", "per_page": 50}).json()
+        found = {result["article"]["slug"] for result in data["results"]}
+        published = Article.objects.published().filter(slug__startswith="fengniao")
+        assert found == set(published.values_list("slug", flat=True))
+        assert found == {"fengniao-published", "fengniao-undated"}
 
     def test_a_renamed_category_is_searchable(self, huabei):
         topic = huabei.category
