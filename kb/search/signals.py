@@ -1,12 +1,13 @@
-"""Every content change reaches the search index at once (connected in KbConfig.ready)."""
+"""Every content change reaches the search index at once, and an analyzer change rebuilds it at
+the next migrate. ``connect()`` wires it all, once, from KbConfig.ready (as kb.signals wires the
+page cache)."""
 
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 from kb.models import Article, Category, Cause, Remedy, Synonym
 
-from .indexer import bump_generation, index_article
+from .indexer import bump_generation, ensure_current_index, index_article
 
 
 def _deleted_with(origin, *models):
@@ -16,37 +17,30 @@ def _deleted_with(origin, *models):
     return model in models
 
 
-@receiver(post_save, sender=Article)
 def article_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         index_article(instance.pk)
 
 
-@receiver(post_delete, sender=Article)
 def article_deleted(sender, instance, **kwargs):
     bump_generation()  # its documents went with it (on_delete=CASCADE)
 
 
-@receiver(post_save, sender=Cause)
-@receiver(post_save, sender=Remedy)
 def part_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         index_article(instance.article_id)
 
 
-@receiver(post_delete, sender=Cause)
 def cause_deleted(sender, instance, origin=None, **kwargs):
     if not _deleted_with(origin, Article):
         index_article(instance.article_id)
 
 
-@receiver(post_delete, sender=Remedy)
 def remedy_deleted(sender, instance, origin=None, **kwargs):
     if not _deleted_with(origin, Article, Cause):
         index_article(instance.article_id)
 
 
-@receiver(post_save, sender=Category)
 def category_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
@@ -56,13 +50,33 @@ def category_saved(sender, instance, raw=False, **kwargs):
     bump_generation()  # product names and the pinyin vocabulary, even with no articles yet
 
 
-@receiver(post_delete, sender=Category)
 def category_deleted(sender, instance, **kwargs):
     bump_generation()
 
 
-@receiver(post_save, sender=Synonym)
-@receiver(post_delete, sender=Synonym)
 def synonyms_changed(sender, raw=False, **kwargs):
     if not raw:
         bump_generation()
+
+
+HANDLERS = [
+    (post_save, Article, article_saved),
+    (post_delete, Article, article_deleted),
+    (post_save, Cause, part_saved),
+    (post_save, Remedy, part_saved),
+    (post_delete, Cause, cause_deleted),
+    (post_delete, Remedy, remedy_deleted),
+    (post_save, Category, category_saved),
+    (post_delete, Category, category_deleted),
+    (post_save, Synonym, synonyms_changed),
+    (post_delete, Synonym, synonyms_changed),
+]
+
+
+def connect(app_config):
+    """Connect the handlers above, and the rebuild of an index from another ANALYZER_VERSION to
+    ``app_config``'s migrations. Safe to call twice: each connection has its own uid."""
+    for signal, sender, handler in HANDLERS:
+        uid = f"kb-search-{handler.__name__}-{sender.__name__}"
+        signal.connect(handler, sender=sender, dispatch_uid=uid)
+    post_migrate.connect(ensure_current_index, sender=app_config, dispatch_uid="kb-search-migrate")
