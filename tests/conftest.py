@@ -26,7 +26,7 @@ def imported(db):
     emptied the database, data migrations' rows with it: the default synonyms come back too)."""
     if not Article.objects.exists():
         import_paths()
-    from kb.models import Synonym
+    from kb.search.models import Synonym
 
     if not Synonym.objects.exists():
         defaults = importlib.import_module("kb.migrations.0005_default_synonyms")

@@ -14,20 +14,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from kb.models import (
-    Article,
-    Category,
-    Cause,
-    Remedy,
-    SearchDocument,
-    SearchIndexState,
-    SearchLog,
-    Synonym,
-)
+from kb.models import Article, Category, Cause, Remedy, SearchLog
 from kb.search.analyzer import ANALYZER_VERSION, normalize, pinyin_tokens
 from kb.search.backends import BACKENDS, SearchBackend, get_backend
 from kb.search.engine import search
 from kb.search.fields import INDEX_COLUMNS
+from kb.search.models import SearchDocument, SearchIndexState, Synonym
 from kb.search.query import analyze_query, split_pinyin, transliterate, vocabulary_of
 
 RELEVANCE = Path(__file__).parent / "relevance"

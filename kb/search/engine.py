@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from kb.models import SearchDocument
-
 from . import log as search_log
 from .backends import SearchBackend, get_backend
+from .models import SearchDocument
 from .query import analyze_query
 from .ranking import Candidate, rank, snippet
 from .statistics import index_statistics

@@ -17,11 +17,12 @@ from django.db.models import F
 from django.utils.html import strip_tags
 
 from kb.markdown import render_markdown
-from kb.models import Article, Category, Cause, Remedy, SearchDocument, SearchIndexState
+from kb.models import Article, Category, Cause, Remedy
 from kb.text import to_simplified
 
 from .analyzer import ANALYZER_VERSION, ngrams, normalize, pinyin_tokens, unique, words
 from .backends import get_backend
+from .models import SearchDocument, SearchIndexState
 
 # Characters that can make Markdown or HTML; text without them reads the same rendered.
 _MARKUP = re.compile(r"[*_`#\[\]<>!|~&\\]|^\s*(?:[-+]|\d+\.)\s", re.MULTILINE)

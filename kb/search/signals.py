@@ -5,9 +5,10 @@ page cache)."""
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_migrate, post_save
 
-from kb.models import Article, Category, Cause, Remedy, Synonym
+from kb.models import Article, Category, Cause, Remedy
 
 from .indexer import bump_generation, ensure_current_index, index_article
+from .models import Synonym
 
 
 def _deleted_with(origin, *models):

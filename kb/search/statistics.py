@@ -14,11 +14,12 @@ database (and the generation with it) back.
 
 import threading
 
-from kb.models import Article, Category, Cause, SearchDocument, SearchIndexState, Synonym
+from kb.models import Article, Category, Cause
 from kb.text import to_simplified
 
 from .analyzer import DOMAIN_WORDS, SEARCH_WORDS, normalize, query_words
 from .backends import SearchBackend
+from .models import SearchDocument, SearchIndexState, Synonym
 from .query import vocabulary_of
 from .ranking import idf
 
