@@ -1,11 +1,13 @@
 from . import seo, variants
+from .search.query import MAX_QUERY_LENGTH
 
 SITE_DESCRIPTION = "花呗、分期乐等消费信贷常见问题：找到原因，马上知道怎么办。"
 
 
 def site(request):
     """What base.html needs on every page: the script variant, its lang tag, the same page in
-    the other variant (for the switch and hreflang) and the canonical URL."""
+    the other variant (for the switch and hreflang), the canonical URL and the search box's
+    limit."""
     variant = variants.current_variant()
     urls = variants.variant_urls(request)
     other = variants.TRADITIONAL if variant == variants.SIMPLIFIED else variants.SIMPLIFIED
@@ -22,4 +24,5 @@ def site(request):
         },
         "canonical_url": seo.absolute_url(request, request.path),
         "site_description": SITE_DESCRIPTION,
+        "max_query_length": MAX_QUERY_LENGTH,
     }

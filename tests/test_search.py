@@ -20,7 +20,13 @@ from kb.search.backends import BACKENDS, SearchBackend, get_backend
 from kb.search.engine import search
 from kb.search.fields import INDEX_COLUMNS
 from kb.search.models import SearchDocument, SearchIndexState, Synonym
-from kb.search.query import analyze_query, split_pinyin, transliterate, vocabulary_of
+from kb.search.query import (
+    MAX_QUERY_LENGTH,
+    analyze_query,
+    split_pinyin,
+    transliterate,
+    vocabulary_of,
+)
 
 RELEVANCE = Path(__file__).parent / "relevance"
 PUBLIC_EVAL = settings.BASE_DIR.parent / "shared" / "eval" / "search-public.tsv"
@@ -433,6 +439,14 @@ class TestSearchPage:
     def test_an_overlong_query_is_cut_with_a_notice(self, client, imported):
         page = client.get("/search/", {"q": "花呗" * 300}).content.decode()
         assert "只使用了前 100 个字" in page
+
+    def test_the_search_box_takes_as_much_as_search_uses(self, client, imported):
+        home = client.get("/").content.decode()
+        assert f'maxlength="{MAX_QUERY_LENGTH}"' in home
+        whole = client.get("/search/", {"q": "花" * MAX_QUERY_LENGTH}).content.decode()
+        assert "搜索内容太长" not in whole
+        cut = client.get("/search/", {"q": "花" * (MAX_QUERY_LENGTH + 1)}).content.decode()
+        assert f"只使用了前 {MAX_QUERY_LENGTH} 个字" in cut
 
     def test_empty_search_shows_the_form_and_browse_links(self, client, imported):
         page = client.get("/search/").content.decode()
