@@ -4,8 +4,8 @@ documents having a token. SearchBackend is the interface both implement.
 Both take only analyzer tokens (letters, digits and CJK characters; anything else is refused
 before SQL is built), quote each one, and pass the expression as a query parameter, so user text
 never reaches FTS5's MATCH or PostgreSQL's to_tsquery unescaped. Both return only documents of
-articles readers may see (Article.objects.published(), compiled into their SQL), best first by the database's own ranking; kb.search.ranking orders them finally, the same
-way on both.
+articles readers may see (Article.objects.published(), compiled into their SQL), best first by
+the database's own ranking; kb.search.ranking orders them finally, the same way on both.
 """
 
 import re

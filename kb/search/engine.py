@@ -81,10 +81,10 @@ def _lookup(query, backend: SearchBackend):
 
     A small index uses every token of every term. A large one pivots on the most selective
     tokens (a standard trick of search engines): the rarest first, as long as together they
-    match at most the backend's EXACT_MATCHES documents, which the database then scores. When even the rarest
-    token is in more documents than that, candidates are the first documents having it,
-    unscored: scoring tens of thousands of rows costs far more than ranking can gain from them.
-    kb.search.ranking orders the candidates in every case.
+    match at most the backend's EXACT_MATCHES documents, which the database then scores. When
+    even the rarest token is in more documents than that, candidates are the first documents
+    having it, unscored: scoring tens of thousands of rows costs far more than ranking can gain
+    from them. kb.search.ranking orders the candidates in every case.
     """
     tokens = list(dict.fromkeys(t for term in query.terms for t in term.index_tokens))
     if index_statistics.total < backend.LARGE_INDEX:
