@@ -8,6 +8,9 @@ per key in memory (thread-safe) and writes them, one ``write(key, value)`` per k
 exits. A value that cannot be written (the database is away) is kept for the next try; a crash
 loses at most those seconds of counts, which feed reports and rankings, not anybody's records.
 
+``add_to_row`` is how a batch lands in the database: one UPDATE adding to a row's counters, an
+INSERT the first time.
+
 Values are anything ``+`` adds up: numbers (article views, kb.hits), or a dataclass with
 ``__add__`` (searches per query and day, kb.search.log).
 """
@@ -18,6 +21,8 @@ import threading
 import time
 
 from django.db import DatabaseError
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 
 logger = logging.getLogger(__name__)
 
@@ -81,3 +86,19 @@ class BatchedCounts:
             self.flush()
         except Exception:  # the interpreter is going away: never fail its exit
             logger.exception("%s lost at exit", self.name)
+
+
+def add_to_row(queryset, lookup, counts, latest=None):
+    """Add ``counts`` to the counters of the row found by ``lookup`` (and keep the later of each
+    ``latest`` value), creating the row the first time: one UPDATE, an INSERT when it is new."""
+    latest = latest or {}
+    fields = {name: queryset.model._meta.get_field(name) for name in latest}
+    changed = queryset.filter(**lookup).update(
+        **{name: F(name) + value for name, value in counts.items()},
+        **{name: Greatest(name, Value(v, output_field=fields[name])) for name, v in latest.items()},
+    )
+    if changed:
+        return
+    _, created = queryset.get_or_create(**lookup, defaults={**counts, **latest})
+    if not created:  # another process created the row in between
+        add_to_row(queryset, lookup, counts, latest)

@@ -1,12 +1,15 @@
 """The search's own models, next to the search code: the synonyms staff keep, the documents the
-full-text index reads, and the index's state. App label ``kb`` like the rest (their tables are
-``kb_*``, and the migrations are kb's); kb.models imports them so that Django registers them.
-SearchLog, the log of searches, stays in kb.models with the other reports' data.
+full-text index reads, the index's state, and the log of searches (a sample of single searches and the daily counts
+per query the staff reports read). App label ``kb`` like the rest (their tables are ``kb_*``,
+and the migrations are kb's); kb.models imports them so that Django registers them.
 """
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kb.counters import add_to_row
 
 
 class Synonym(models.Model):
@@ -112,3 +115,69 @@ class SearchIndexState(models.Model):
 
     def __str__(self):
         return f"analyzer v{self.analyzer_version}, generation {self.generation}"
+
+
+class SearchLog(models.Model):
+    """A sample of single searches (when, how many results, how long), kept
+    ``KB_SEARCH_LOG_RETENTION_DAYS``; the reports count SearchQueryDay. Holds no IP address or
+    other personal data. Written in batches by kb.search.log."""
+
+    query = models.CharField(_("查询（规范化）"), max_length=200, db_index=True)
+    result_count = models.PositiveIntegerField(_("结果数"))
+    took_ms = models.PositiveIntegerField(_("耗时（毫秒）"), default=0)
+    # Not auto_now_add: a sample is written in a batch, after the search it records.
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("搜索记录")
+        verbose_name_plural = _("搜索记录")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.query}（{self.result_count}）"
+
+
+class SearchQueryDayQuerySet(models.QuerySet):
+    def record(self, query, day, *, searches, zero_results, results, took_ms, last_at):
+        """Add a batch of one query's searches to its day: one UPDATE, an INSERT once a day."""
+        add_to_row(
+            self,
+            {"query": query, "day": day},
+            {
+                "searches": searches,
+                "zero_results": zero_results,
+                "results": results,
+                "took_ms": took_ms,
+            },
+            latest={"last_at": last_at},
+        )
+
+
+class SearchQueryDay(models.Model):
+    """How often one (normalised) query was searched on one day, and how it went: what the
+    staff reports (kb.reports) read. Counts only; nothing about the readers."""
+
+    query = models.CharField(_("查询（规范化）"), max_length=200)
+    day = models.DateField(_("日期"), db_index=True)
+    searches = models.PositiveIntegerField(_("搜索次数"), default=0)
+    zero_results = models.PositiveIntegerField(_("无结果次数"), default=0)
+    results = models.PositiveBigIntegerField(
+        _("结果数合计"), default=0, help_text=_("除以搜索次数即平均结果数。")
+    )
+    took_ms = models.PositiveBigIntegerField(
+        _("耗时合计（毫秒）"), default=0, help_text=_("除以搜索次数即平均耗时。")
+    )
+    last_at = models.DateTimeField(_("最近一次"))
+
+    objects = SearchQueryDayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("每日搜索统计")
+        verbose_name_plural = _("每日搜索统计")
+        ordering = ["-day", "-searches"]
+        constraints = [
+            models.UniqueConstraint(fields=["query", "day"], name="kb_searchqueryday_unique_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.query} {self.day}：{self.searches}"

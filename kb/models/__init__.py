@@ -1,0 +1,33 @@
+"""The models of the help centre, one module per concern (all with the app label ``kb``):
+
+- ``content``: Category, Article, Cause, Remedy (and what the importer last wrote of each);
+- ``readers``: ArticleHits (views, search clicks) and Feedback (votes);
+- ``kb.search.models``: the search's own models (synonyms, index documents and state, the
+  search log and its daily counts), kept next to the search code.
+"""
+
+from kb.search.models import (
+    SearchDocument,
+    SearchIndexState,
+    SearchLog,
+    SearchQueryDay,
+    Synonym,
+)
+
+from .content import Article, Category, Cause, ImportTracked, Remedy
+from .readers import ArticleHits, Feedback
+
+__all__ = [
+    "Article",
+    "ArticleHits",
+    "Category",
+    "Cause",
+    "Feedback",
+    "ImportTracked",
+    "Remedy",
+    "SearchDocument",
+    "SearchIndexState",
+    "SearchLog",
+    "SearchQueryDay",
+    "Synonym",
+]
