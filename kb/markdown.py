@@ -6,11 +6,13 @@ nofollow"``.
 """
 
 import functools
+import html
 import re
 import threading
 
 import markdown
 import nh3
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 ALLOWED_TAGS = {
@@ -104,3 +106,20 @@ def render_markdown_inline(text):
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return mark_safe(html)
+
+
+# Characters that can make Markdown or HTML; text without them reads the same rendered.
+_MARKUP = re.compile(r"[*_`#\[\]<>!|~&\\]|^\s*(?:[-+]|\d+\.)\s", re.MULTILINE)
+
+
+def plain_text(markdown_source, *, one_line=False):
+    """What a reader sees of a Markdown text, as plain text (not HTML: "<" is "<"; escape it
+    where markup goes): for the search index, descriptions, JSON-LD. ``one_line`` folds every run
+    of white space, line breaks included, into one space."""
+    if not markdown_source:
+        return ""
+    if _MARKUP.search(markdown_source):
+        text = html.unescape(strip_tags(render_markdown(markdown_source)))
+    else:
+        text = markdown_source
+    return " ".join(text.split()) if one_line else text.strip()

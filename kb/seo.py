@@ -7,7 +7,6 @@ the sitemap or the feed name URLs of their own. JSON-LD follows https://schema.o
 https://schema.org/BreadcrumbList.
 """
 
-import html
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -18,9 +17,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 
-from .markdown import render_markdown
+from .markdown import plain_text
 from .models import Article, Category
 
 SITE_NAME = "帮助中心"
@@ -54,11 +53,6 @@ def breadcrumbs(category=None, article=None, current=None):
     return crumbs
 
 
-def plain_text(markdown_source):
-    """Markdown source as one line of text (not HTML: "<" is "<"; escape it where markup goes)."""
-    return " ".join(html.unescape(strip_tags(render_markdown(markdown_source))).split())
-
-
 def breadcrumb_jsonld(request, crumbs):
     items = []
     for position, crumb in enumerate(crumbs, start=1):
@@ -72,8 +66,8 @@ def faq_jsonld(article):
     """Each cause a question, its explanation and remedies the answer."""
     questions = []
     for cause in article.causes.all():
-        remedies = [plain_text(remedy.text) for remedy in cause.remedies.all()]
-        answer = " ".join(filter(None, [plain_text(cause.explanation), *remedies]))
+        remedies = [plain_text(remedy.text, one_line=True) for remedy in cause.remedies.all()]
+        answer = " ".join(filter(None, [plain_text(cause.explanation, one_line=True), *remedies]))
         questions.append(
             {
                 "@type": "Question",
@@ -171,7 +165,7 @@ class UpdatedArticlesFeed(Feed):
     def item_description(self, article):
         # Atom writes it as <summary type="html">: readers render it, so it must be markup
         # with the text escaped, never a title or summary as typed.
-        return escape(plain_text(article.summary) or article.title)
+        return escape(plain_text(article.summary, one_line=True) or article.title)
 
     def item_updateddate(self, article):
         return article.updated_at
@@ -185,5 +179,7 @@ class UpdatedArticlesFeed(Feed):
 
 def describe(article, length=120):
     """The meta description of an article: its summary as plain text, or its causes."""
-    text = plain_text(article.summary) or "、".join(c.title for c in article.causes.all())
+    text = plain_text(article.summary, one_line=True) or "、".join(
+        c.title for c in article.causes.all()
+    )
     return text if len(text) <= length else f"{text[: length - 1]}…"

@@ -5,8 +5,6 @@ importer, admin, shell — and by ``rebuild_search_index``. Writes run in the ca
 so the index never disagrees with committed content.
 """
 
-import html
-import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,27 +12,14 @@ from functools import lru_cache
 
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils.html import strip_tags
 
-from kb.markdown import render_markdown
+from kb.markdown import plain_text
 from kb.models import Article, Category, Cause, Remedy
 from kb.text import to_simplified
 
 from .analyzer import ANALYZER_VERSION, ngrams, normalize, pinyin_tokens, unique, words
 from .backends import get_backend
 from .models import SearchDocument, SearchIndexState
-
-# Characters that can make Markdown or HTML; text without them reads the same rendered.
-_MARKUP = re.compile(r"[*_`#\[\]<>!|~&\\]|^\s*(?:[-+]|\d+\.)\s", re.MULTILINE)
-
-
-def plain_text(markdown_source):
-    """What a reader sees of a Markdown text, as plain text."""
-    if not markdown_source:
-        return ""
-    if not _MARKUP.search(markdown_source):
-        return markdown_source.strip()
-    return html.unescape(strip_tags(render_markdown(markdown_source))).strip()
 
 
 def _tokens(tokens):
