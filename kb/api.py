@@ -3,7 +3,6 @@
 
 from datetime import datetime
 
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.decorators import decorate_view
@@ -13,7 +12,7 @@ from ninja.renderers import JSONRenderer
 from . import feedback
 from .csrf import cross_origin_protected
 from .forms import MAX_QUERY_LENGTH
-from .models import Article, ArticleHits, Cause, Remedy
+from .models import Article, ArticleHits
 from .search.engine import search, suggest
 
 
@@ -91,16 +90,8 @@ def list_articles(request):
     summary="一篇文章：原因、解决办法与通用建议",
 )
 def get_article(request, slug: str):
-    article = (
-        Article.objects.published()
-        .select_related("category", "category__parent")
-        .prefetch_related(
-            Prefetch("causes", queryset=Cause.objects.prefetch_related("remedies")),
-            Prefetch("remedies", queryset=Remedy.objects.filter(cause=None), to_attr="advice_list"),
-        )
-        .filter(slug=slug)
-        .first()
-    )
+    # What the article page shows, read the same way (Article.objects.with_page_content).
+    article = Article.objects.published().with_page_content().filter(slug=slug).first()
     if article is None:
         raise HttpError(404, "找不到这篇文章。")
     return {
@@ -118,7 +109,7 @@ def get_article(request, slug: str):
             }
             for cause in article.causes.all()
         ],
-        "advice": [{"text": r.text} for r in article.advice_list],
+        "advice": [{"text": r.text} for r in article.general_advice],
     }
 
 

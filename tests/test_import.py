@@ -91,13 +91,13 @@ class TestRealTexts:
     def test_fenqile_remedies_and_general_advice(self, fenqile):
         contact = fenqile.causes.get(position=1)
         assert any("催促" in r.text for r in contact.remedies.all())
-        advice = " ".join(r.text for r in fenqile.advice)
+        advice = " ".join(r.text for r in fenqile.remedies.general_advice())
         for phrase in ("不需要承担还款的责任", "提醒对方尽快还钱", "拦截陌生电话"):
             assert phrase in advice
 
     def test_closing_paragraph_gives_summary_and_general_advice(self, huabei):
         assert "与以上原因有关" in huabei.summary
-        assert [r.text for r in huabei.advice] == [
+        assert [r.text for r in huabei.remedies.general_advice()] == [
             "不管用户的花呗分期能否还款，用户都必须确保自己能按时还款。"
         ]
         assert "按时还款" not in huabei.causes.get(position=4).explanation.split("。")[-1]

@@ -185,4 +185,4 @@ class AdviceInline(ContentInline, nested_admin.NestedTabularInline):
     verbose_name_plural = _("通用建议")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(cause=None)
+        return super().get_queryset(request).general_advice()

@@ -123,7 +123,7 @@ class ArticleQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "remedies",
-                queryset=Remedy.objects.filter(cause=None).order_by("position"),
+                queryset=Remedy.objects.general_advice(),
                 to_attr="general_advice",
             ),
         )
@@ -276,11 +276,6 @@ class Article(ImportTracked):
         records = [self, *self.causes.all(), *self.remedies.all()]
         return [record for record in records if record.edited_since_import]
 
-    @property
-    def advice(self):
-        """General advice: the remedies that belong to the article rather than to one cause."""
-        return self.remedies.filter(cause__isnull=True)
-
     def related(self, limit=4):
         """Other published articles, nearest first: same topic, then same product, then the rest."""
         category = self.category
@@ -360,6 +355,13 @@ class Cause(ImportTracked):
         return self.question or f"你的情况是「{self.title}」吗？"
 
 
+class RemedyQuerySet(models.QuerySet):
+    def general_advice(self):
+        """The remedies of a whole article rather than of one cause, in their order: what every
+        page, the API and the editor call its general advice (通用建议)."""
+        return self.filter(cause=None).order_by("position")
+
+
 @reversion.register()
 class Remedy(ImportTracked):
     """An actionable piece of advice: for one cause (怎么办), or for the whole article when it
@@ -381,6 +383,8 @@ class Remedy(ImportTracked):
     )
     position = models.PositiveSmallIntegerField(_("序号"), help_text=_("同一原因下的排列顺序。"))
     text = models.TextField(_("内容"), help_text=_("读者可以做的一件事，一两句话，支持 Markdown。"))
+
+    objects = RemedyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("解决办法")
