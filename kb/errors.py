@@ -24,13 +24,17 @@ DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 
 
-def _is_api(request):
-    return request.path.startswith("/api/")
+def wants_json(request):
+    """Whether the answer, an error included, should be JSON: every path of the API, and any
+    request that asks for JSON first (the feedback form's script sends Accept: application/json)."""
+    return request.path.startswith("/api/") or request.headers.get("Accept", "").startswith(
+        "application/json"
+    )
 
 
 def error_response(request, status, detail, template=None, **context):
-    """The JSON error under /api/, else the branded page ``template`` (``<status>.html``)."""
-    if _is_api(request):
+    """The JSON error when JSON is wanted, else the branded page ``template`` (``<status>.html``)."""
+    if wants_json(request):
         # API clients get the API's error shape (docs/architecture.md, "JSON API").
         response = JsonResponse({"detail": detail}, status=status)
     else:
@@ -71,6 +75,6 @@ def csrf_failure(request, reason=""):
 
 def page_not_found(request, exception):
     """handler404: the friendly page for readers, the API's JSON error under /api/."""
-    if _is_api(request):
+    if wants_json(request):
         return JsonResponse({"detail": "没有这个接口或资源。"}, status=404)
     return defaults.page_not_found(request, exception)

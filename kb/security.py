@@ -12,6 +12,8 @@ that every response has it: pages, the API, static files, error pages and the he
 from django.conf import settings
 from django.http import HttpResponseNotAllowed, JsonResponse
 
+from .errors import wants_json
+
 
 class PolicyHeadersMiddleware:
     def __init__(self, get_response):
@@ -34,7 +36,7 @@ class KnownMethodsMiddleware:
     def __call__(self, request):
         if request.method in settings.KB_HTTP_METHODS:
             return self.get_response(request)
-        if request.path.startswith("/api/"):
+        if wants_json(request):
             response = JsonResponse({"detail": "不支持这个请求方法。"}, status=405)
             response["Allow"] = ", ".join(settings.KB_HTTP_METHODS)
             return response

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import feedback, hits, seo
 from .cache import cache_public_page
 from .csrf import cross_origin_protected
+from .errors import wants_json
 from .forms import SearchForm
 from .models import Article, Category
 from .pages import article_page_context
@@ -164,7 +165,7 @@ def _thanks_url(article, form_data):
 
 
 def _vote_refused(request, slug):
-    if request.headers.get("Accept", "").startswith("application/json"):
+    if wants_json(request):
         return JsonResponse({"detail": "只能在本站的页面上提交反馈。"}, status=403)
     article = get_object_or_404(_published_articles(), slug=slug)
     return render(
@@ -179,17 +180,17 @@ def feedback_vote(request, slug):
     """Record a vote (and optional comment). Without JavaScript: 303 to the thank-you page;
     with it (Accept: application/json): a JSON answer."""
     article = get_object_or_404(_published_articles(), slug=slug)
-    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    json_wanted = wants_json(request)
     form = feedback.FeedbackForm(request.POST, article=article)
     if not form.is_valid():
-        if wants_json:
+        if json_wanted:
             return JsonResponse({"detail": "反馈内容无效。"}, status=400)
         return render(request, "kb/feedback_error.html", {"article": article}, status=400)
 
     raw_id = feedback.visitor_id(request)
     visitor = feedback.visitor_hash(raw_id)
     if feedback.rate_limited(request, visitor):
-        if wants_json:
+        if json_wanted:
             return JsonResponse({"detail": "提交太频繁，请稍后再试。"}, status=429)
         return render(
             request, "kb/feedback_error.html", {"article": article, "too_many": True}, status=429
@@ -198,7 +199,7 @@ def feedback_vote(request, slug):
     data = form.cleaned_data
     feedback.record_feedback(article, visitor, data["helpful"], data["cause"], data["comment"])
     thanks_url = _thanks_url(article, data)
-    if wants_json:
+    if json_wanted:
         response = JsonResponse({"ok": True, "thanks_url": thanks_url})
     else:
         response = redirect(thanks_url)
