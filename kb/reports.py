@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.db.models import F, Max, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Feedback, SearchQueryDay
@@ -209,4 +210,4 @@ def feedback_by_article(days):
 
 
 def _local(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else ""

@@ -241,7 +241,7 @@ def test_a_scheduled_article_waits_for_its_time(publisher_client, huabei):
     save(publisher_client, change_url(huabei), data)
     assert publisher_client.get(huabei.get_absolute_url()).status_code == 404
     listing = publisher_client.get(reverse("admin:kb_article_changelist")).content.decode()
-    assert "定时发布：2099-01-01 09:00" in listing
+    assert "定时发布：2099年1月1日 09:00" in listing
 
 
 def test_a_draft_with_a_future_publish_time_is_a_form_error(publisher_client, huabei):

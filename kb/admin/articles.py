@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -165,7 +166,7 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
         if article.pk is None or article.status == Article.Status.DRAFT:
             return _("草稿，读者看不到")
         if article.is_scheduled:
-            when = timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M")
+            when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
             return _("定时发布：%(when)s") % {"when": when}
         return _("已公开")
 
@@ -173,7 +174,7 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
     def review_state(self, article):
         if article.reviewed_at is None:
             return format_html('<span class="kb-due">{}</span>', _("从未复核"))
-        when = timezone.localtime(article.reviewed_at).strftime("%Y-%m-%d")
+        when = date_format(timezone.localtime(article.reviewed_at), "DATE_FORMAT")
         if article.is_due_for_review:
             return format_html('<span class="kb-due">{}（{}）</span>', when, _("待复核"))
         return when
