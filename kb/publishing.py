@@ -14,7 +14,7 @@ def seconds_to_next_publication():
     """Seconds until the next scheduled article goes live (at least 1), or None if none is."""
     now = timezone.now()
     upcoming = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+        Article.objects.scheduled(now)
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()

@@ -191,3 +191,36 @@ def test_pages_are_ready_for_a_strict_content_security_policy(client, huabei):
         assert all("src=" in attrs or 'type="application/ld+json"' in attrs for attrs in scripts)
         assert not re.search(r"\son[a-z]+=", page) and " style=" not in page
         assert "https://" not in "".join(re.findall(r'(?:src|href)="([^"]+\.(?:css|js))"', page))
+
+
+def test_is_public_and_scheduled_agree_with_the_querysets(db):
+    """Who may see an article is one rule: published() decides, the per-object properties and
+    the next-publication query follow it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kb.models import Article, Category
+    from kb.publishing import seconds_to_next_publication
+
+    product = Category.objects.create(name="测试产品", slug="ceshi")
+    now = timezone.now()
+    cases = {
+        "draft": (Article.Status.DRAFT, None),
+        "draft-dated": (Article.Status.DRAFT, now - timedelta(days=1)),
+        "undated": (Article.Status.PUBLISHED, None),
+        "past": (Article.Status.PUBLISHED, now - timedelta(minutes=1)),
+        "future": (Article.Status.PUBLISHED, now + timedelta(hours=2)),
+    }
+    for slug, (status, when) in cases.items():
+        Article.objects.create(
+            title=slug, slug=slug, category=product, status=status, published_at=when
+        )
+    articles = Article.objects.filter(category=product)
+    public = set(articles.published().values_list("slug", flat=True))
+    scheduled = set(articles.scheduled().values_list("slug", flat=True))
+    assert public == {"undated", "past"} and scheduled == {"future"}
+    for article in articles:
+        assert article.is_public == (article.slug in public), article.slug
+        assert article.is_scheduled == (article.slug in scheduled), article.slug
+    assert 7000 < seconds_to_next_publication() <= 7201

@@ -106,9 +106,16 @@ SEARCH_CLICK_WEIGHT = 3
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
-        """What readers may see: published, and not scheduled for later (than ``now``)."""
+        """What readers may see: published, and not scheduled for later (than ``now``). The one
+        rule: ``Article.is_public`` and the search backends' SQL follow it (tests check)."""
         return self.filter(status=Article.Status.PUBLISHED).filter(
             Q(published_at__isnull=True) | Q(published_at__lte=now or timezone.now())
+        )
+
+    def scheduled(self, now=None):
+        """Published with a date still to come: readers will see them then, not before."""
+        return self.filter(status=Article.Status.PUBLISHED).exclude(
+            pk__in=self.published(now).values("pk")
         )
 
     def with_page_content(self):
