@@ -87,10 +87,28 @@ def remove_this_runs_cache_keys():
         cache.delete_pattern("*")
 
 
+def _ensure_staff_groups():
+    """The groups and their permissions as the data migrations made them, made again when a
+    transactional test (the browser tests' live server) flushed the database, their rows too."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    if Group.objects.exists():
+        return
+    for name, function in (
+        ("0007_editor_groups", "create_groups"),
+        ("0009_feedback_permissions", "grant"),
+        ("0013_synonym_permissions", "grant"),
+    ):
+        getattr(importlib.import_module(f"kb.migrations.{name}"), function)(apps, None)
+
+
 @pytest.fixture
 def staff_in(db, django_user_model):
     """A staff account in the given group (编辑 or 发布), as the data migration made them."""
     from django.contrib.auth.models import Group
+
+    _ensure_staff_groups()
 
     def make(group_name):
         user = django_user_model.objects.create_user(
