@@ -14,6 +14,7 @@ from .csrf import cross_origin_protected
 from .forms import MAX_QUERY_LENGTH
 from .models import Article, ArticleHits
 from .search.engine import search, suggest
+from .variants import TRADITIONAL, traditional_suggestion
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -58,6 +59,7 @@ class ArticleOut(Schema):
     slug: str
     title: str
     summary: str
+    closing: str
     category: str
     url: str
     updated_at: datetime
@@ -96,7 +98,8 @@ def get_article(request, slug: str):
         raise HttpError(404, "找不到这篇文章。")
     return {
         **_summary(article),
-        "summary": article.summary,
+        "summary": article.summary or article.causes_summary(),  # what the page opens with
+        "closing": article.closing,
         "updated_at": article.updated_at,
         "causes": [
             {
@@ -207,9 +210,12 @@ class SuggestOut(Schema):
     summary="输入时的搜索建议",
     url_name="suggest",
 )
-def suggest_api(request, q: str = ""):
+def suggest_api(request, q: str = "", variant: str = ""):
     text = q.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
-    return {"query": text, "suggestions": suggest(text) if text else []}
+    suggestions = suggest(text) if text else []
+    if variant == TRADITIONAL:  # for /zh-hant/ pages: traditional text, links that stay there
+        suggestions = [traditional_suggestion(s) for s in suggestions]
+    return {"query": text, "suggestions": suggestions}
 
 
 class SearchClickIn(Schema):

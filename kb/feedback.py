@@ -6,7 +6,10 @@ A visitor is a random id in a signed cookie; the database keeps only a keyed has
 
 import hashlib
 import hmac
+import re
 import secrets
+import unicodedata
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -39,6 +42,30 @@ def cause_at(article, value):
     return article.causes.filter(position=position).first()
 
 
+# Personal numbers a worried reader might paste into a comment: a mainland mobile number, a
+# resident ID number, a bank card number. Digits may be split by spaces or dashes
+# (138 0013 8000); full-width digits are folded first (NFKC). People in debt must not have
+# such numbers pile up in our table, so a comment holding one is refused, not stored.
+_DIGIT_RUN = re.compile(r"\d(?:[\s\-]*\d)*(?:[\s\-]*[xX])?")
+PERSONAL_NUMBER_REFUSED = (
+    "为了保护你的隐私，请不要填写手机号、身份证号或银行卡号，我们不会保存这类信息。"
+    "请删掉号码后再提交。"
+)
+
+
+def contains_personal_number(text):
+    """Whether ``text`` holds what looks like a phone, ID card or bank card number."""
+    for run in _DIGIT_RUN.findall(unicodedata.normalize("NFKC", text)):
+        digits = re.sub(r"[\s\-]", "", run)
+        if re.fullmatch(r"1[3-9]\d{9}", digits):  # mobile
+            return True
+        if re.fullmatch(r"\d{17}[\dxX]|\d{15}", digits):  # ID card (18 or old 15 digits)
+            return True
+        if re.fullmatch(r"\d{12,19}", digits):  # bank card
+            return True
+    return False
+
+
 class FeedbackForm(forms.Form):
     helpful = forms.TypedChoiceField(
         choices=[("yes", "有帮助"), ("no", "没帮助")], coerce=lambda value: value == "yes"
@@ -53,6 +80,12 @@ class FeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.article = article
 
+    def clean_comment(self):
+        comment = self.cleaned_data.get("comment", "")
+        if contains_personal_number(comment):
+            raise forms.ValidationError(PERSONAL_NUMBER_REFUSED)
+        return comment
+
     def clean_cause(self):
         value = self.cleaned_data.get("cause")
         if not value:
@@ -61,6 +94,31 @@ class FeedbackForm(forms.Form):
         if cause is None:
             raise forms.ValidationError("没有这个原因。")
         return cause
+
+
+@dataclass
+class NextStep:
+    text: str
+    url: str
+
+
+def next_steps(article, cause, troubleshooter):
+    """Where a reader goes after 没解决 / 没帮助: another likely cause, the troubleshooter, and
+    the 「还是没解决？」 block (#still-stuck, on every page that shows a vote)."""
+    steps = []
+    causes = list(article.causes.all())
+    if cause is not None and len(causes) > 1:
+        following = causes[(causes.index(cause) + 1) % len(causes)]
+        steps.append(
+            NextStep(
+                f"看看另一个可能的原因：原因 {following.position}：{following.title}",
+                following.get_absolute_url(),
+            )
+        )
+    if troubleshooter:
+        steps.append(NextStep("用自助排查一步步找原因", troubleshooter.start_url))
+    steps.append(NextStep("还是没解决？看看官方求助渠道", "#still-stuck"))
+    return steps
 
 
 def _keyed_hash(value):

@@ -150,7 +150,10 @@ class UpdatedArticlesFeed(Feed):
 
     def items(self, request):
         articles = list(
-            Article.objects.published().select_related("category").order_by("-updated_at")[:20]
+            Article.objects.published()
+            .select_related("category")
+            .prefetch_related("causes")
+            .order_by("-updated_at")[:20]
         )
         for article in articles:
             article.feed_link = absolute_url(request, article.get_absolute_url())
@@ -165,7 +168,7 @@ class UpdatedArticlesFeed(Feed):
     def item_description(self, article):
         # Atom writes it as <summary type="html">: readers render it, so it must be markup
         # with the text escaped, never a title or summary as typed.
-        return escape(plain_text(article.summary, one_line=True) or article.title)
+        return escape(plain_text(article.summary, one_line=True) or article.causes_summary())
 
     def item_updateddate(self, article):
         return article.updated_at
@@ -177,9 +180,22 @@ class UpdatedArticlesFeed(Feed):
         return [str(article.category)]
 
 
-def describe(article, length=120):
-    """The meta description of an article: its summary as plain text, or its causes."""
-    text = plain_text(article.summary, one_line=True) or "、".join(
-        c.title for c in article.causes.all()
-    )
+def _shorten(text, length):
     return text if len(text) <= length else f"{text[: length - 1]}…"
+
+
+def describe(article, length=120):
+    """The meta description and share card of an article: its answer-first summary as plain
+    text. A summary that points at text above (「以上两种原因」) means nothing in a link preview:
+    then, as without a summary, one is written from the causes."""
+    text = plain_text(article.summary, one_line=True)
+    if not text or "以上" in text:
+        text = article.causes_summary()
+    return _shorten(text, length)
+
+
+def describe_cause(cause, length=120):
+    """The share card of one cause (its own page, kb:cause): the cause and what to do."""
+    remedies = " ".join(plain_text(r.text, one_line=True) for r in cause.remedies.all())
+    body = remedies or plain_text(cause.explanation, one_line=True)
+    return _shorten(f"可能的原因：{cause.title}。{body}", length)

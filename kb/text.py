@@ -60,8 +60,8 @@ def _t2s():
 
 
 @lru_cache(maxsize=1)
-def _s2twp():
-    return opencc.OpenCC("s2twp")
+def _s2tw():
+    return opencc.OpenCC("s2tw")
 
 
 # An OpenCC converter is not documented as thread-safe; gunicorn runs threaded workers.
@@ -77,12 +77,13 @@ def to_simplified(text):
 
 
 def to_traditional(text):
-    """Simplified -> traditional characters with Taiwan phrasing (OpenCC ``s2twp``: 网络 -> 網路),
-    for the 繁體 variant of the public pages."""
+    """Simplified -> traditional characters in Taiwan's standard glyphs (OpenCC ``s2tw``), for
+    the 繁體 variant of the public pages. Characters only, no phrase table: ``s2twp`` swaps
+    words too, and turned 注销 (close an account) into 登出 (log out)."""
     if not text:
         return text
     with _converter_lock:
-        return _s2twp().convert(text)
+        return _s2tw().convert(text)
 
 
 def remove_pinyin_artefacts(text):

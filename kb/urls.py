@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path("articles/<slug:slug>/causes/<int:position>/", views.cause_detail, name="cause"),
+    path("about/", views.about, name="about"),
     path("search/", views.search_results, name="search"),
     path("articles/<slug:slug>/troubleshoot/", views.troubleshoot_question, name="troubleshoot"),
     path(

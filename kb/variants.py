@@ -4,7 +4,8 @@ The pages are written and stored in simplified Chinese. The traditional variant 
 ``/zh-hant/`` URL prefix (Django's ``i18n_patterns`` with the language ``zh-hant``), so the
 variant is part of every URL: caches key on it, links and ``reverse()`` keep it, and any view
 added to ``kb.urls`` gets both variants for free. ``TraditionalScriptMiddleware`` converts the
-rendered HTML (and the Atom feed) of a ``zh-hant`` response with OpenCC.
+rendered HTML (and the Atom feed) of a ``zh-hant`` response with OpenCC ``s2tw``: character by
+character into Taiwan's standard glyphs, words unchanged (``kb.text.to_traditional``).
 """
 
 import re
@@ -58,11 +59,25 @@ def variant_urls(request):
     }
 
 
+def in_variant(variant, path):
+    """A site path (``/articles/x/#cause-2``) in ``variant`` (``/zh-hant/articles/x/#cause-2``)."""
+    return f"/{TRADITIONAL}{path}" if variant == TRADITIONAL else path
+
+
+def traditional_suggestion(suggestion):
+    """A search suggestion (``kb.search.engine.suggest``) as a /zh-hant/ page shows it: its text
+    converted like the page, its link within the variant."""
+    return {
+        **suggestion,
+        "title": to_traditional(suggestion["title"]),
+        "article": to_traditional(suggestion["article"]),
+        "url": in_variant(TRADITIONAL, suggestion["url"]),
+    }
+
+
 def variant_path(path):
     """A site path (``/search/``) in the current variant (``/zh-hant/search/``)."""
-    if current_variant() == TRADITIONAL:
-        return f"/{TRADITIONAL}{path}"
-    return path
+    return in_variant(current_variant(), path)
 
 
 class TraditionalScriptMiddleware:

@@ -12,11 +12,11 @@ from .csrf import cross_origin_protected
 from .errors import wants_json
 from .forms import SearchForm
 from .models import Article, Category
-from .pages import article_page_context
+from .pages import article_page_context, cause_page_context
 from .publishing import seconds_to_next_publication
 from .search.did_you_mean import did_you_mean
 from .search.engine import search
-from .troubleshooter import Troubleshooter
+from .troubleshooter import Answers, Troubleshooter
 
 HOT_QUESTIONS = 5
 
@@ -78,6 +78,32 @@ def article_detail(request, slug):
     return response
 
 
+@cache_public_page(expires_in=seconds_to_next_publication)
+def cause_detail(request, slug, position):
+    """One cause on a page of its own: the link a reader shares, with a preview of that cause."""
+    article = _article_with_content(slug)
+    cause = next((c for c in article.causes.all() if c.position == position), None)
+    if cause is None:
+        raise Http404("没有这个原因。")
+    return render(request, "kb/cause_detail.html", cause_page_context(article, cause))
+
+
+@cache_public_page()
+def about(request):
+    """关于本站: who runs it, what it cannot do (see an account), where the official help is."""
+    products = Category.objects.filter(parent=None)
+    return render(
+        request,
+        "kb/about.html",
+        {
+            "products": products,
+            "page_title": "关于本站",
+            "page_description": "本站是消费信贷常见问题的帮助网站，不是任何贷款或支付平台的官方网站。",
+            "crumbs": seo.breadcrumbs(current="关于本站"),
+        },
+    )
+
+
 def search_results(request):
     form = SearchForm(request.GET)
     query = form.query
@@ -95,11 +121,11 @@ def search_results(request):
     return render(request, "kb/search.html", context)
 
 
-def _troubleshooter(slug):
+def _troubleshooter(request, slug):
     article = _article_with_content(slug)
-    troubleshooter = Troubleshooter(article)
+    troubleshooter = Troubleshooter(article, Answers.from_query(request.GET))
     if not troubleshooter:
-        raise Http404("这篇文章没有可排查的原因。")
+        raise Http404("这篇文章没有自助排查。")
     return article, troubleshooter
 
 
@@ -107,19 +133,20 @@ def _troubleshoot_context(article, page_title, **context):
     return {
         "article": article,
         "page_title": f"{page_title} - 自助排查：{article.title}",
-        "page_description": f"回答几个是非题，找到「{article.title}」的原因和解决办法。",
+        "page_description": f"回答几个问题，找到「{article.title}」的原因和解决办法。",
         "crumbs": seo.breadcrumbs(article.category, article, current="自助排查"),
         **context,
     }
 
 
 def troubleshoot_question(request, slug, position=None):
-    article, troubleshooter = _troubleshooter(slug)
+    article, troubleshooter = _troubleshooter(request, slug)
     step = troubleshooter.step(position)
     if step is None:
         raise Http404("没有这个问题。")
     if position is not None and step.url != request.path:
-        return redirect(step.url, permanent=True)  # the first question lives at the start URL
+        # The first question lives at the start URL.
+        return redirect(step.url + troubleshooter.answers.query(), permanent=True)
     return render(
         request,
         "kb/troubleshoot_question.html",
@@ -133,7 +160,7 @@ def troubleshoot_question(request, slug, position=None):
 
 
 def troubleshoot_match(request, slug, position):
-    article, troubleshooter = _troubleshooter(slug)
+    article, troubleshooter = _troubleshooter(request, slug)
     step = troubleshooter.step(position)
     if step is None:
         raise Http404("没有这个原因。")
@@ -147,11 +174,26 @@ def troubleshoot_match(request, slug, position):
 
 
 def troubleshoot_advice(request, slug):
-    article, troubleshooter = _troubleshooter(slug)
+    """The end of the troubleshooter, worded for how the reader got here (kb.troubleshooter)."""
+    article, troubleshooter = _troubleshooter(request, slug)
+    tried, unsure = troubleshooter.tried_causes, troubleshooter.unsure_causes
+    if tried:
+        title = "试过的办法没有解决问题"
+    elif unsure:
+        title = "还有原因没法确定"
+    else:
+        title = "这些原因都不符合你的情况"
     return render(
         request,
         "kb/troubleshoot_advice.html",
-        _troubleshoot_context(article, "通用建议", troubleshooter=troubleshooter),
+        _troubleshoot_context(
+            article,
+            title,
+            end_title=title,
+            tried=tried,
+            unsure=unsure,
+            troubleshooter=troubleshooter,
+        ),
     )
 
 
@@ -173,18 +215,47 @@ def _vote_refused(request, slug):
     )
 
 
+def _thanks_context(article, cause, helpful, **context):
+    """The thank-you page: for a "no", the next steps and a chance to say what was missing;
+    for either, a way to change a mis-tapped vote."""
+    return {
+        "article": article,
+        "cause": cause,
+        "helpful": helpful,
+        "next_steps": []
+        if helpful
+        else feedback.next_steps(article, cause, Troubleshooter(article)),
+        "back_url": cause.get_absolute_url() if cause else f"{article.get_absolute_url()}#feedback",
+        "page_title": "谢谢你的反馈",
+        "crumbs": seo.breadcrumbs(article.category, article, current="谢谢你的反馈"),
+        **context,
+    }
+
+
 @never_cache
 @require_POST
 @cross_origin_protected(_vote_refused)
 def feedback_vote(request, slug):
     """Record a vote (and optional comment). Without JavaScript: 303 to the thank-you page;
-    with it (Accept: application/json): a JSON answer."""
+    with it (Accept: application/json): a JSON answer. A later vote replaces the earlier one."""
     article = get_object_or_404(_published_articles(), slug=slug)
     json_wanted = wants_json(request)
     form = feedback.FeedbackForm(request.POST, article=article)
     if not form.is_valid():
+        comment_errors = form.errors.get("comment")
         if json_wanted:
-            return JsonResponse({"detail": "反馈内容无效。"}, status=400)
+            detail = comment_errors[0] if comment_errors else "反馈内容无效。"
+            return JsonResponse({"detail": detail}, status=400)
+        if comment_errors and set(form.errors) == {"comment"}:
+            # Keep what the reader wrote, so that they only remove the number.
+            context = _thanks_context(
+                article,
+                form.cleaned_data.get("cause"),
+                form.cleaned_data["helpful"],
+                comment=request.POST.get("comment", ""),
+                comment_error=comment_errors[0],
+            )
+            return render(request, "kb/feedback_thanks.html", context, status=400)
         return render(request, "kb/feedback_error.html", {"article": article}, status=400)
 
     raw_id = feedback.visitor_id(request)
@@ -200,7 +271,18 @@ def feedback_vote(request, slug):
     feedback.record_feedback(article, visitor, data["helpful"], data["cause"], data["comment"])
     thanks_url = _thanks_url(article, data)
     if json_wanted:
-        response = JsonResponse({"ok": True, "thanks_url": thanks_url})
+        steps = (
+            []
+            if data["helpful"]
+            else feedback.next_steps(article, data["cause"], Troubleshooter(article))
+        )
+        response = JsonResponse(
+            {
+                "ok": True,
+                "thanks_url": thanks_url,
+                "next_steps": [{"text": step.text, "url": step.url} for step in steps],
+            }
+        )
     else:
         response = redirect(thanks_url)
         response.status_code = 303  # see other: the browser GETs the thank-you page
@@ -211,24 +293,12 @@ def feedback_vote(request, slug):
 @never_cache
 @require_GET
 def feedback_thanks(request, slug):
-    """谢谢: and, for a "no", a chance to say what was missing."""
-    article = get_object_or_404(_published_articles(), slug=slug)
+    """谢谢: and, for a "no", what to try next and a chance to say what was missing."""
+    article = get_object_or_404(Article.objects.published().with_page_content(), slug=slug)
     cause = feedback.cause_at(article, request.GET.get("cause"))
     helpful = request.GET.get("helpful") != "no"
-    back_url = cause.get_absolute_url() if cause else f"{article.get_absolute_url()}#feedback"
-    return render(
-        request,
-        "kb/feedback_thanks.html",
-        {
-            "article": article,
-            "cause": cause,
-            "helpful": helpful,
-            "commented": "commented" in request.GET,
-            "back_url": back_url,
-            "page_title": "谢谢你的反馈",
-            "crumbs": seo.breadcrumbs(article.category, article, current="谢谢你的反馈"),
-        },
-    )
+    context = _thanks_context(article, cause, helpful, commented="commented" in request.GET)
+    return render(request, "kb/feedback_thanks.html", context)
 
 
 @require_GET

@@ -25,6 +25,7 @@ def test_article_detail_has_causes_remedies_and_advice(client, huabei):
         "slug",
         "title",
         "summary",
+        "closing",
         "category",
         "url",
         "updated_at",

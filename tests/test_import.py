@@ -95,8 +95,9 @@ class TestRealTexts:
         for phrase in ("不需要承担还款的责任", "提醒对方尽快还钱", "拦截陌生电话"):
             assert phrase in advice
 
-    def test_closing_paragraph_gives_summary_and_general_advice(self, huabei):
-        assert "与以上原因有关" in huabei.summary
+    def test_closing_paragraph_gives_closing_words_and_general_advice(self, huabei):
+        assert "与以上原因有关" in huabei.closing
+        assert huabei.summary == ""  # staff's answer-first summary; the page makes one meanwhile
         assert [r.text for r in huabei.remedies.general_advice()] == [
             "不管用户的花呗分期能否还款，用户都必须确保自己能按时还款。"
         ]
@@ -150,12 +151,20 @@ class TestReimport:
         assert any("cause 2" in line for line in report.conflicts)
 
     def test_staff_edit_to_an_article_survives_reimport(self, huabei):
-        huabei.summary = "编辑改写的摘要。"
+        huabei.closing = "编辑改写的结语。"
         huabei.save()
         report = import_paths()
         huabei.refresh_from_db()
-        assert huabei.summary == "编辑改写的摘要。"
+        assert huabei.closing == "编辑改写的结语。"
         assert report.articles.conflicts == 1
+
+    def test_staff_summary_is_not_the_importers_and_no_conflict(self, huabei):
+        huabei.summary = "余额不够、网络不好或逾期，都会让花呗分期还不上。"
+        huabei.save()
+        report = import_paths()
+        huabei.refresh_from_db()
+        assert huabei.summary == "余额不够、网络不好或逾期，都会让花呗分期还不上。"
+        assert report.articles.conflicts == 0
 
     def test_changed_source_updates_records_nobody_edited(self, imported, tmp_path, content_dir):
         shutil.copy(content_dir / "catalog.toml", tmp_path)

@@ -16,7 +16,10 @@ def jsonld(page, kind):
 def test_article_has_its_own_title_description_canonical_and_open_graph(client, huabei):
     page = client.get(huabei.get_absolute_url()).content.decode()
     assert f"<title>{huabei.title} - 帮助中心</title>" in page
-    assert '<meta name="description" content="花呗分期还款不了通常' in page
+    description = "花呗分期后无法还款，常见的原因有 4 种：没有待还款金额；网络繁忙或不稳定；"
+    assert f'<meta name="description" content="{description}' in page
+    assert f'<meta property="og:description" content="{description}' in page
+    assert "以上" not in re.search(r'name="description" content="([^"]*)"', page).group(1)
     url = f"http://testserver{huabei.get_absolute_url()}"
     assert f'<link rel="canonical" href="{url}">' in page
     assert f'<meta property="og:url" content="{url}">' in page

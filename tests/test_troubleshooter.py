@@ -28,7 +28,8 @@ def test_no_to_every_question_ends_at_the_general_advice(client, huabei):
     page = client.get(troubleshoot_url(huabei, "kb:troubleshoot_question", position=4)).content
     assert f'href="{troubleshoot_url(huabei, "kb:troubleshoot_advice")}"'.encode() in page
     advice = client.get(troubleshoot_url(huabei, "kb:troubleshoot_advice")).content.decode()
-    assert "没有找到符合的原因" in advice and "按时还款" in advice
+    assert "这些原因都不符合你的情况" in advice and "按时还款" in advice
+    assert "没有找到符合的原因" not in advice
     assert "这篇文章有帮助吗？" in advice
 
 
@@ -38,7 +39,9 @@ def test_yes_shows_the_cause_its_remedies_and_asks_if_it_solved_the_problem(clie
     assert "<h1>可能的原因：还款方式余额不足</h1>" in page
     assert "先存钱再还款" in page
     assert "这个办法解决了吗？" in page and 'name="cause" value="3"' in page
-    assert f'href="{troubleshoot_url(huabei, "kb:troubleshoot_question", position=4)}"' in page
+    assert (
+        f'href="{troubleshoot_url(huabei, "kb:troubleshoot_question", position=4)}?tried=3"' in page
+    )
 
 
 def test_editors_question_replaces_the_default_one(client, huabei):

@@ -23,7 +23,7 @@ def test_traditional_article_uses_taiwan_phrasing_and_keeps_links_in_the_variant
     url = huabei.get_absolute_url()
     page = client.get(HANT + url).content.decode()
     assert "<h1>花唄分期後無法還款的原因</h1>" in page
-    assert "網路繁忙或不穩定" in page  # s2twp: 网络 -> 網路
+    assert "網絡繁忙或不穩定" in page  # s2tw: characters only, 网络 stays 網絡 (not 網路)
     assert f'href="{HANT}{url}troubleshoot/"' in page
     assert f'href="{HANT}/categories/huabei-huankuan/"' in page
     assert f'action="{HANT}{url}feedback/"' in page

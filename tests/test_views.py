@@ -177,7 +177,7 @@ def test_article_offers_related_articles_and_a_copy_link_per_cause(client, huabe
     related = page[page.index("相关问题") :]
     assert fenqile.get_absolute_url() in related
     for n in range(1, 5):
-        assert f'<a class="copy-link" href="#cause-{n}"' in page
+        assert f'<a class="copy-link" href="{huabei.get_absolute_url()}causes/{n}/"' in page
 
 
 def test_pages_are_ready_for_a_strict_content_security_policy(client, huabei):

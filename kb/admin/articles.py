@@ -102,7 +102,10 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
     history_latest_first = True
     object_history_template = "admin/kb/article/object_history.html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "summary"]}),
+        (
+            None,
+            {"fields": ["title", "slug", "category", "summary", "closing", "offer_troubleshooter"]},
+        ),
         (
             _("发布与复核"),
             {

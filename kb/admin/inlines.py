@@ -171,7 +171,12 @@ class RemedyInline(ContentInline, nested_admin.NestedTabularInline):
 
 class CauseInline(ContentInline, nested_admin.NestedStackedInline):
     model = Cause
-    fields = [("position", "title"), "explanation", "question", "import_state"]
+    fields = [
+        ("position", "title"),
+        "explanation",
+        ("question", "troubleshoot_order"),
+        "import_state",
+    ]
     inlines = [RemedyInline]
 
 

@@ -4,7 +4,8 @@ The format (docs/architecture.md, "Source-text format"): a question line ending 
 followed by ``1、...``; numbered causes ``N、标题``; paragraphs under each cause; a closing
 paragraph after the last cause.
 Each cause's paragraphs split into its explanation and its remedies (the actionable sentences);
-the closing paragraph splits into the article's summary and its general advice.
+the closing paragraph splits into the article's closing words (shown after the causes) and its
+general advice. The answer-first summary is staff's (``Article.causes_summary`` when empty).
 """
 
 import hashlib
@@ -38,7 +39,7 @@ class ParsedArticle:
     source_key: str
     title: str
     question: str
-    summary: str
+    closing: str
     advice: list[str]
     causes: list[ParsedCause]
     source_file: str
@@ -190,7 +191,7 @@ def _article_from_block(block, path):
                 line=line,
             )
         )
-    summary_parts, advice = split_advice([closing]) if closing else ([], [])
+    closing_parts, advice = split_advice([closing]) if closing else ([], [])
     title = title_from_question(block.question)
     if not title:
         raise ContentError(path, block.line, "the question line has no words to make a title")
@@ -201,7 +202,7 @@ def _article_from_block(block, path):
         source_key=source_key,
         title=title,
         question=block.question,
-        summary="".join(summary_parts) or block.question,
+        closing="".join(closing_parts),
         advice=advice,
         causes=causes,
         source_file=str(path),

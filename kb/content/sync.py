@@ -177,7 +177,7 @@ def _sync_article(parsed, category, report):
         source_fingerprint=parsed.source_fingerprint,
     )
     values = dict(
-        title=parsed.title, question=parsed.question, summary=parsed.summary, category=category
+        title=parsed.title, question=parsed.question, closing=parsed.closing, category=category
     )
     article = Article.objects.filter(source_key=parsed.source_key).first()
     label = f"article {parsed.source_key}"

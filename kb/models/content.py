@@ -48,6 +48,20 @@ class ImportTracked(models.Model):
         return bool(self.import_digest) and self.import_digest != self.content_digest()
 
 
+# What a reader is told when nothing here solved the problem, unless staff wrote the product's
+# own route: only the in-app customer service, never a number we could get wrong.
+DEFAULT_OFFICIAL_ROUTE = "在「{product}」App 内找到“客服”或“帮助”，联系官方在线客服。"
+
+# Shown with every article of a collection topic unless staff wrote its own note: only what is
+# true of every lender.
+DEFAULT_COLLECTION_SAFETY_NOTE = (
+    "只通过「{product}」官方 App 还款，不要向任何个人账户转账；"
+    "有人自称催收或客服来电时，先在官方 App 内核实对方身份，再决定是否理会。"
+)
+COLLECTION_WORDS = ("催收",)
+
+
+@reversion.register()
 class Category(models.Model):
     """A product (花呗, 分期乐) or, one level below it, a topic (还款问题, 催收电话)."""
 
@@ -73,6 +87,28 @@ class Category(models.Model):
     position = models.PositiveSmallIntegerField(
         _("排序"), default=0, help_text=_("数字小的排在前面。")
     )
+    official_route = models.CharField(
+        _("官方求助渠道"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "产品填写：读者在本站没解决问题时该去哪里，例如“在花呗 App 内联系官方在线客服”。"
+            "不要填写未经核实的电话号码。留空则提示读者在该产品 App 内联系官方客服。"
+        ),
+    )
+    official_route_url = models.URLField(
+        _("官方渠道链接"),
+        blank=True,
+        help_text=_("选填：官方帮助或客服页面的网址（https://…）。"),
+    )
+    safety_note = models.TextField(
+        _("安全提示"),
+        blank=True,
+        help_text=_(
+            "显示在该产品或话题的每篇文章上方，例如只通过官方 App 还款。话题留空则用产品的；"
+            "催收类话题留空时显示默认的防骗提示。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("分类")
@@ -96,6 +132,28 @@ class Category(models.Model):
     def path(self):
         """Ancestors first, self last: [花呗, 还款问题]."""
         return [self.parent, self] if self.parent_id else [self]
+
+    @property
+    def official_help(self):
+        """(text, link) of the product's official route: staff's, or the in-app default."""
+        product = self.product
+        text = product.official_route or DEFAULT_OFFICIAL_ROUTE.format(product=product.name)
+        return text, product.official_route_url
+
+    @property
+    def is_collection_topic(self):
+        return any(word in c.name for c in self.path for word in COLLECTION_WORDS)
+
+    @property
+    def safety_text(self):
+        """The safety note shown with this category's articles: the topic's, the product's, or
+        for a collection topic the default one; empty when none applies."""
+        for category in reversed(self.path):
+            if category.safety_note.strip():
+                return category.safety_note.strip()
+        if self.is_collection_topic:
+            return DEFAULT_COLLECTION_SAFETY_NOTE.format(product=self.product.name)
+        return ""
 
 
 # Hot questions: the window they are counted over, and how much more a search click (a reader
@@ -171,7 +229,8 @@ class Article(ImportTracked):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
 
-    imported_fields = ("title", "question", "summary", "category_id")
+    # Not the summary: it answers first, in a reader's words, and is staff's alone.
+    imported_fields = ("title", "question", "closing", "category_id")
 
     category = models.ForeignKey(
         Category,
@@ -196,7 +255,26 @@ class Article(ImportTracked):
         blank=True,
         help_text=_("来源文本中的问题句，保留原样（已转为简体）。"),
     )
-    summary = MarkdownxField(_("摘要"), blank=True, help_text=_("文章开头的概述，支持 Markdown。"))
+    summary = MarkdownxField(
+        _("摘要"),
+        blank=True,
+        help_text=_(
+            "文章开头先回答问题：这篇文章解答什么、有哪几种原因，用读者的话写，支持 Markdown。"
+            "也用作搜索引擎和分享卡片的描述。留空则按原因自动生成。"
+        ),
+    )
+    closing = MarkdownxField(
+        _("结语"),
+        blank=True,
+        help_text=_("放在所有原因之后、通用建议之前的总结，支持 Markdown。"),
+    )
+    offer_troubleshooter = models.BooleanField(
+        _("提供自助排查"),
+        default=True,
+        help_text=_(
+            "读者能否凭自己看到的情况回答每个原因的是非题？答不了（例如催收从哪里拿到号码）就取消勾选。"
+        ),
+    )
     status = models.CharField(
         _("状态"),
         max_length=10,
@@ -277,6 +355,19 @@ class Article(ImportTracked):
         cutoff = timezone.now() - timedelta(days=settings.KB_REVIEW_AFTER_DAYS)
         return self.reviewed_at is None or self.reviewed_at < cutoff
 
+    def causes_summary(self):
+        """The answer-first summary when staff wrote none, as plain text (titles are text, not
+        Markdown), made from the causes as they are now, so it never names one that is gone:
+        花呗分期后无法还款，常见的原因有 4 种：a；b；c；d。下面逐一说明怎么判断、怎么办。"""
+        problem = self.title.removesuffix("的原因").strip() or self.title
+        titles = [cause.title.rstrip("。") for cause in self.causes.all()]
+        if not titles:
+            return f"{problem}：下面说明原因和怎么办。"
+        return (
+            f"{problem}，常见的原因有 {len(titles)} 种：{'；'.join(titles)}。"
+            "下面逐一说明怎么判断、怎么办。"
+        )
+
     def import_conflicts(self):
         """The parts of this article staff changed since the importer last wrote them: a later
         import reports them as conflicts and leaves them as they are."""
@@ -331,6 +422,15 @@ class Cause(ImportTracked):
             "自助排查中问读者的是非题，例如：还款时网络是否不稳定？留空则根据标题自动生成。"
         ),
     )
+    troubleshoot_order = models.PositiveSmallIntegerField(
+        _("排查顺序"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "自助排查中第几个问这个原因，数字小的先问（读者最容易判断、或最严重的放前面）；"
+            "留空则按序号。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("原因")
@@ -351,6 +451,10 @@ class Cause(ImportTracked):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    def get_share_url(self):
+        """The cause's own page: what a reader shares (a preview cannot see #cause-N)."""
+        return reverse("kb:cause", kwargs={"slug": self.article.slug, "position": self.position})
 
     @property
     def anchor(self):

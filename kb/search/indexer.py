@@ -66,9 +66,9 @@ def sources_for(article_ids):
     articles = (
         Article.objects.filter(pk__in=article_ids)
         .order_by("pk")
-        .values_list("pk", "title", "question", "summary", "category_id")
+        .values_list("pk", "title", "question", "summary", "closing", "category_id")
     )
-    for article_id, title, question, summary, category_id in articles:
+    for article_id, title, question, summary, closing, category_id in articles:
         name, parent = names[category_id]
         categories = f"{names[parent][0]} {name}" if parent else name
         yield DocumentSource(
@@ -77,7 +77,7 @@ def sources_for(article_ids):
             cause_id=None,
             title=title,
             context=f"{categories} {question}",
-            texts=(summary, *remedies.get((article_id, None), ())),
+            texts=(summary, closing, *remedies.get((article_id, None), ())),
             pinyin_context=categories,
         )
         context = f"{title} {categories}"
