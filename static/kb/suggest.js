@@ -39,7 +39,24 @@
       input.setAttribute("aria-activedescendant", items[active].id);
     }
 
-    function show(suggestions) {
+    // The title with the typed text marked (<mark>) where it appears as typed.
+    function marked(title, q) {
+      var span = document.createElement("span");
+      span.className = "suggestions__title";
+      var at = q ? title.toLowerCase().indexOf(q.toLowerCase()) : -1;
+      if (at < 0) {
+        span.textContent = title;
+        return span;
+      }
+      var mark = document.createElement("mark");
+      mark.textContent = title.slice(at, at + q.length);
+      span.appendChild(document.createTextNode(title.slice(0, at)));
+      span.appendChild(mark);
+      span.appendChild(document.createTextNode(title.slice(at + q.length)));
+      return span;
+    }
+
+    function show(suggestions, q) {
       list.textContent = "";
       active = -1;
       suggestions.forEach(function (s, i) {
@@ -49,9 +66,9 @@
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
         li.setAttribute("data-url", s.url);
-        li.appendChild(document.createTextNode(s.title));
+        li.appendChild(marked(s.title, q));
         if (s.type === "cause") {
-          small.textContent = s.article;
+          small.textContent = " · " + s.article;
           li.appendChild(small);
         }
         li.addEventListener("mousedown", function (event) {
@@ -69,9 +86,10 @@
       if (!q) { close(); return; }
       if (controller) controller.abort();
       controller = new AbortController();
-      fetch(endpoint + "?q=" + encodeURIComponent(q), { signal: controller.signal, headers: { Accept: "application/json" } })
+      var separator = endpoint.indexOf("?") < 0 ? "?" : "&";
+      fetch(endpoint + separator + "q=" + encodeURIComponent(q), { signal: controller.signal, headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
-        .then(function (data) { if (input.value.trim() === q) show(data.suggestions || []); })
+        .then(function (data) { if (input.value.trim() === q) show(data.suggestions || [], q); })
         .catch(function () { /* offline or aborted: the form still works */ });
     }
 

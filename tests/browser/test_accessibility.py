@@ -1,4 +1,5 @@
-"""axe-core finds no WCAG 2.2 AA violations (nor best-practice ones) on any page type."""
+"""axe-core finds no WCAG 2.2 AA violations (nor best-practice ones) on any page type, in the
+light and the dark theme (prefers-color-scheme)."""
 
 import pytest
 
@@ -10,6 +11,10 @@ PAGES = {
     "troubleshooter question": f"{ARTICLE}/troubleshoot/2/",
     "troubleshooter remedy": f"{ARTICLE}/troubleshoot/2/yes/",
     "troubleshooter advice": f"{ARTICLE}/troubleshoot/none/",
+    "troubleshooter end unsure": f"{ARTICLE}/troubleshoot/none/?unsure=1,3&tried=4",
+    "cause page": f"{ARTICLE}/causes/3/",
+    "collection article": "/articles/pengyou-qian-fenqile-cuishou-renyuan-dadianhua-yonghu/",
+    "about": "/about/",
     "feedback thanks": f"{ARTICLE}/feedback/thanks/?helpful=no&cause=2",
     "traditional article": f"/zh-hant{ARTICLE}/",
     "search": "/search/?q=%E9%92%B1%E4%B8%8D%E5%A4%9F%E8%BF%98%E4%B8%8D%E4%BA%86%E8%8A%B1%E5%91%97",
@@ -21,8 +26,9 @@ PAGES = {
 
 @pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
 @pytest.mark.parametrize("width", [390, 1280])
-def test_page_has_no_accessibility_violations(site, browser, axe, path, width):
-    context = browser.new_context(viewport={"width": width, "height": 900})
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_page_has_no_accessibility_violations(site, browser, axe, path, width, scheme):
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     page.goto(site + path)
     assert page.locator("html").get_attribute("lang") in {"zh-Hans", "zh-Hant"}
@@ -30,8 +36,17 @@ def test_page_has_no_accessibility_violations(site, browser, axe, path, width):
     context.close()
 
 
-def test_feedback_answer_has_no_accessibility_violations(site, page, axe, huabei):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_feedback_answer_has_no_accessibility_violations(site, browser, axe, huabei, scheme):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    page = context.new_page()
     page.goto(site + huabei.get_absolute_url())
-    page.locator("#cause-1").get_by_role("button", name="解决了").click()
-    page.locator("#cause-1").get_by_role("status").wait_for()
+    page.locator("#cause-1").get_by_role("button", name="没解决").click()
+    page.locator("#cause-1").get_by_role("status").get_by_role("link").first.wait_for()
     assert axe(page) == []
+    page.locator("#cause-1").get_by_role("button", name="解决了").click()
+    page.locator("#cause-1").get_by_role("button", name="解决了").and_(
+        page.locator("[aria-pressed=true]")
+    ).wait_for()
+    assert axe(page) == []
+    context.close()

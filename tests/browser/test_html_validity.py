@@ -19,7 +19,13 @@ def rendered_pages(client, imported, tmp_path):
         files.append(target)
     refused = tmp_path / "feedback-refused.html"
     refused.write_bytes(client.post(f"{PAGES['article']}feedback/", {"helpful": "?"}).content)
-    return [*files, refused]
+    personal = tmp_path / "comment-refused.html"
+    personal.write_bytes(
+        client.post(
+            f"{PAGES['article']}feedback/", {"helpful": "no", "comment": "13800138000"}
+        ).content
+    )
+    return [*files, refused, personal]
 
 
 def test_pages_are_valid_html(rendered_pages):
