@@ -214,13 +214,22 @@ def test_staff_order_decides_which_question_comes_first(client, huabei):
     assert response.status_code == 301 and response["Location"] == troubleshoot(huabei)
 
 
-def test_an_article_whose_questions_readers_cannot_answer_offers_no_troubleshooter(client, fenqile):
-    assert "开始自助排查" in page(client, fenqile.get_absolute_url())
-    fenqile.offer_troubleshooter = False
-    fenqile.save()
+def test_an_article_whose_questions_readers_cannot_answer_offers_no_troubleshooter(
+    client, huabei, fenqile
+):
+    # Imported into a collection topic: off (which way a collector got a number is unknowable).
     html = page(client, fenqile.get_absolute_url())
     assert "开始自助排查" not in html and "/troubleshoot/" not in html
     page(client, troubleshoot(fenqile), status=404)
+    thanks = reverse("kb:feedback_thanks", kwargs={"slug": fenqile.slug})
+    assert "用自助排查" not in page(client, f"{thanks}?helpful=no&cause=1")
+    fenqile.offer_troubleshooter = True  # staff turn it on
+    fenqile.save()
+    assert "开始自助排查" in page(client, fenqile.get_absolute_url())
+    huabei.offer_troubleshooter = False  # or off
+    huabei.save()
+    assert "开始自助排查" not in page(client, huabei.get_absolute_url())
+    page(client, troubleshoot(huabei), status=404)
 
 
 @pytest.mark.parametrize("query", ["?unsure=٣,x,99999999999", "?tried=-1&unsure=", "?unsure=,,"])

@@ -189,6 +189,9 @@ def _sync_article(parsed, category, report):
                 source_key=parsed.source_key,
                 slug=Article.objects.free_slug(parsed.source_key),
                 status=Article.Status.PUBLISHED,
+                # Whether a collector used the contacts or the address book is not something a
+                # reader can tell: no yes/no questions there unless staff turn them on.
+                offer_troubleshooter=not category.is_collection_topic,
                 imported_at=timezone.now(),
                 **provenance,
             ),

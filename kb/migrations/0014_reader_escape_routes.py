@@ -2,7 +2,8 @@
 article's closing words apart from its answer-first summary, the troubleshooter's switch and
 order. Data: an imported summary (the source's closing paragraph, 「…与以上原因有关」) moves to
 ``closing``, so the page opens with the answer-first summary (``Article.causes_summary`` when empty);
-collection topics get the default safety note, editable in admin."""
+collection topics get the default safety note and their articles no troubleshooter, both
+editable in admin."""
 
 import hashlib
 import json
@@ -37,7 +38,11 @@ def move_closing_paragraphs(apps, schema_editor):
         article.save(update_fields=["summary", "closing", "import_digest"])
 
 
-def default_safety_notes(apps, schema_editor):
+def collection_defaults(apps, schema_editor):
+    """As the importer now does for new articles: collection topics carry the safety note, and
+    their articles offer no troubleshooter (a reader cannot tell how a collector got a number)."""
+    Article = apps.get_model("kb", "Article")
+    Article.objects.filter(category__name__contains="催收").update(offer_troubleshooter=False)
     Category = apps.get_model("kb", "Category")
     for topic in Category.objects.filter(name__contains="催收", safety_note=""):
         product = topic.parent or topic
@@ -117,5 +122,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(move_closing_paragraphs, migrations.RunPython.noop),
-        migrations.RunPython(default_safety_notes, migrations.RunPython.noop),
+        migrations.RunPython(collection_defaults, migrations.RunPython.noop),
     ]
