@@ -11,7 +11,7 @@ import json
 import markdownx.models
 from django.db import migrations, models
 
-from kb.models.content import DEFAULT_COLLECTION_SAFETY_NOTE
+from kb.models.categories import DEFAULT_COLLECTION_SAFETY_NOTE
 
 # ImportTracked.imported_fields of Article before and after: the summary is no longer imported.
 OLD_FIELDS = ("title", "question", "summary", "category_id")

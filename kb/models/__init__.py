@@ -1,6 +1,7 @@
 """The models of the help centre, one module per concern (all with the app label ``kb``):
 
-- ``content``: Category, Article, Cause, Remedy (and what the importer last wrote of each);
+- ``categories``: Category (products and topics, their official route and safety note);
+- ``content``: Article, Cause, Remedy (and what the importer last wrote of each);
 - ``readers``: ArticleHits (views, search clicks) and Feedback (votes);
 - ``kb.search.models``: the search's own models (synonyms, index documents and state, the
   search log and its daily counts), kept next to the search code.
@@ -14,7 +15,8 @@ from kb.search.models import (
     Synonym,
 )
 
-from .content import Article, Category, Cause, ImportTracked, Remedy
+from .categories import Category
+from .content import Article, Cause, ImportTracked, Remedy
 from .readers import ArticleHits, Feedback
 
 __all__ = [
