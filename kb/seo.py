@@ -97,7 +97,7 @@ class StaticSitemap(_VariantSitemap):
     priority = 1.0
 
     def items(self):
-        return ["kb:home"]
+        return ["kb:home", "kb:about"]
 
     def location(self, item):
         return reverse(item)

@@ -46,6 +46,7 @@ def test_every_dead_end_ends_in_the_still_stuck_block(client, huabei):
     for url in [
         huabei.get_absolute_url(),
         troubleshoot(huabei, "kb:troubleshoot_advice"),
+        troubleshoot(huabei, "kb:troubleshoot_match", position=4),
         f"{thanks}?helpful=no&cause=2",
         reverse("kb:cause", kwargs={"slug": huabei.slug, "position": 3}),
     ]:
@@ -84,6 +85,7 @@ def test_about_page_says_what_the_site_cannot_do_and_lists_each_route(client, hu
     assert "<strong>花呗：</strong>在「花呗」App 内" in html
     assert "<strong>分期乐：</strong>在「分期乐」App 内" in html
     assert 'href="/about/"' in page(client, "/")  # from every page's footer
+    assert "/about/</loc>" in page(client, "/sitemap.xml")
 
 
 # 2. Answer-first summary, closing words after the causes, share cards per cause.

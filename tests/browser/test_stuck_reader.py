@@ -205,6 +205,14 @@ def test_every_row_and_card_is_a_44px_target(site, phone, huabei):
             " a.getBoundingClientRect().height])"
         ):
             assert box[1] >= 44 and box[2] >= 44, (path, box)
+    # A result card looks tappable: a tap anywhere on it follows its link.
+    page.goto(site + "/search/?q=%E4%BD%99%E9%A2%9D%E4%B8%8D%E8%B6%B3")
+    card = page.locator(".result").first.bounding_box()
+    hit = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('a') !== null",
+        [card["x"] + card["width"] - 5, card["y"] + card["height"] - 5],
+    )
+    assert hit
 
 
 def test_the_search_field_scrolls_above_the_keyboard(site, phone, imported):
