@@ -16,6 +16,7 @@ from .pages import article_page_context, cause_page_context
 from .publishing import seconds_to_next_publication
 from .search.did_you_mean import did_you_mean
 from .search.engine import search
+from .signals import CATALOG
 from .troubleshooter import Answers, Troubleshooter
 
 HOT_QUESTIONS = 5
@@ -34,7 +35,11 @@ def _article_with_content(slug):
 HOT_QUESTIONS_REFRESH_SECONDS = 300
 
 
-@cache_public_page(timeout=HOT_QUESTIONS_REFRESH_SECONDS, expires_in=seconds_to_next_publication)
+@cache_public_page(
+    timeout=HOT_QUESTIONS_REFRESH_SECONDS,
+    expires_in=seconds_to_next_publication,
+    depends_on=[CATALOG],
+)
 def home(request):
     articles = Prefetch("articles", queryset=_published_articles(), to_attr="public_articles")
     topics = Prefetch(

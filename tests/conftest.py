@@ -58,13 +58,19 @@ def _fresh_search_statistics():
 
 @pytest.fixture(autouse=True)
 def fresh_page_cache():
-    """Every test starts with no cached page: a rolled-back test sends no signal, so its pages
-    would otherwise outlive its rows. (No cache.clear(): the Redis server is shared.)"""
+    """Every test starts with no cached page and no content version known: a rolled-back test
+    sends no signal and leaves no version row, so its pages would otherwise outlive its rows.
+    (Only this run's page keys are removed: a Redis server is shared.)"""
     from kb import hits
-    from kb.cache import bump_content_version
+    from kb.cache import versions
+    from kb.cache.middleware import page_store
     from kb.cache.recent import recent_pages
 
-    bump_content_version()
+    if hasattr(page_store, "delete_pattern"):
+        page_store.delete_pattern("kb:page:*")
+    else:
+        page_store.clear()
+    versions.forget()
     recent_pages.clear()
     hits.views.discard()  # views another test counted are not this test's
 

@@ -280,9 +280,12 @@ KB_PAGE_VARIANT = "kb.variants.url_variant"
 # The deployment's name for its release (an image digest, a commit): part of the page cache's
 # keys, beside a fingerprint of the code, so a new release never serves an older one's pages.
 KB_RELEASE = os.environ.get("KB_RELEASE", "")
-# How often each process asks the shared cache whether the content changed (kb.cache): a change
-# made by another process (an editor's save, an import) shows within this many seconds.
+# How often each process asks the database which content changed (kb.cache.versions; only when
+# it has a cached page to check): a change made by another process (an editor's save, an
+# import) shows within this many seconds.
 KB_CONTENT_VERSION_CHECK_SECONDS = float(os.environ.get("KB_CONTENT_VERSION_CHECK_SECONDS", "1"))
+# Where the content versions are kept: the database, in the transaction of each change.
+KB_CONTENT_VERSION_STORE = "kb.content_versions.DatabaseVersionStore"
 # How many pages each process keeps decoded in memory besides the shared cache (kb.cache).
 KB_RECENT_PAGES = int(os.environ.get("KB_RECENT_PAGES", "200"))
 # Article views (for the hot questions) are added up in memory and written this often (kb.hits).

@@ -10,8 +10,9 @@ long; whoever wants to know when a page is read listens to ``page_served``.
   and ``tag_page`` (an opaque tag that ``page_served`` carries);
 - ``middleware``: ``PageCacheMiddleware``, the page keys, ``page_served``;
 - ``entries``: what is stored of a page, and the response replayed from it;
-- ``versions``: the content version, which every content change replaces (kb.signals), so that
-  an edit shows on every page at once without knowing which pages showed the changed record;
+- ``versions``: content versions per scope, kept in the database: each page records the
+  versions of what it showed, and a change (kb.signals) bumps only the scopes it touches, so an
+  edit makes again only the pages that showed the changed record;
 - ``recent``: the pages each process served lately, kept in its memory, so that a hit usually
   reads nothing at all.
 
@@ -24,11 +25,12 @@ again, and a Cache-Control that lets a CDN keep them ``KB_CDN_MAX_AGE`` seconds 
 stale copy while it revalidates.
 
 Redis being down is a cache miss (django-redis ignores the errors): pages are then served from
-each process's recent pages or rendered from the database as if there were no cache.
+each process's recent pages or rendered from the database as if there were no cache; the
+versions are in the database, so a change made meanwhile is never hidden by a page cached before.
 """
 
 from .decorators import cache_public_page, tag_page
 from .middleware import page_served
-from .versions import bump_content_version
+from .versions import bump_content_version, depends_on
 
-__all__ = ["bump_content_version", "cache_public_page", "page_served", "tag_page"]
+__all__ = ["bump_content_version", "cache_public_page", "depends_on", "page_served", "tag_page"]

@@ -14,6 +14,8 @@ from django.utils.cache import add_never_cache_headers
 CACHEABLE_FOR = "kb_page_cache_seconds"
 # Set on the view itself: the middleware consults the cache only for paths such views answer.
 CACHEABLE_VIEW = "kb_public_page"
+# Set on the response: scopes the page depends on beyond what it recorded while made.
+DEPENDS_ON = "kb_page_depends_on"
 # Set on a response by tag_page: what the middleware's page_served signal says of the page.
 TAG = "kb_page_tag"
 
@@ -36,17 +38,21 @@ def is_shareable(request, response):
     )
 
 
-def cache_public_page(view=None, *, timeout=None, expires_in=None):
+def cache_public_page(view=None, *, timeout=None, expires_in=None, depends_on=()):
     """Let PageCacheMiddleware keep a public page view's answers (see kb.cache).
 
     Use on every page view whose output depends only on the URL, the variant and the content.
     ``timeout`` (seconds) bounds pages that also show something else that changes, such as
     reading counts; ``expires_in``, a function of no arguments asked each time a page is made,
     says in how many seconds the page goes stale by itself (None: not before the content
-    changes), as when a scheduled article goes live (kb.publishing). Answers that cannot be
-    shared are marked never to be cached."""
+    changes), as when a scheduled article goes live (kb.publishing). ``depends_on``: scopes
+    (kb.cache.versions) the page shows beyond the records it read, such as the list of every
+    category, which a new one joins. Answers that cannot be shared are marked never to be
+    cached."""
     if view is None:
-        return lambda view: cache_public_page(view, timeout=timeout, expires_in=expires_in)
+        return lambda view: cache_public_page(
+            view, timeout=timeout, expires_in=expires_in, depends_on=depends_on
+        )
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -58,6 +64,7 @@ def cache_public_page(view=None, *, timeout=None, expires_in=None):
             if stale_in is not None:
                 seconds = min(seconds, stale_in)
             setattr(response, CACHEABLE_FOR, seconds)
+            setattr(response, DEPENDS_ON, tuple(depends_on))
         else:
             add_never_cache_headers(response)
         return response

@@ -2,8 +2,8 @@
 
 An entry keeps the page whole, headers and all (those the whole stack added: the
 traditional-script conversion, the security headers), except the headers made per response or
-by the middleware itself. It is current while it was made from the current content version and
-its time has not run out.
+by the middleware itself, and the version of each scope the page showed (kb.cache.versions). It is
+current while each of those versions is, and its time has not run out.
 """
 
 import functools
@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
+from . import versions as content_versions
 from .decorators import TAG
 
 # Headers made per response or by the middleware itself; everything else is kept and replayed.
@@ -52,8 +53,9 @@ def _public_headers(etag, last_modified):
     ]
 
 
-def make_entry(response, version, seconds):
-    """The entry for ``response``, made from content ``version``, kept ``seconds``."""
+def make_entry(response, shown, seconds):
+    """The entry for ``response``, which showed ``shown`` (scope -> version when the page was
+    begun), kept ``seconds``."""
     if hasattr(response, "render") and callable(response.render):
         response.render()
     etag = _etag(response.content)
@@ -61,7 +63,7 @@ def make_entry(response, version, seconds):
     # release change a page without changing the content version.
     made = time.time()
     return {
-        "version": version,
+        "shown": shown,
         "expires": made + seconds,
         "content": response.content,
         "headers": [
@@ -85,7 +87,12 @@ def replay(entry):
     return response
 
 
-def is_current(entry, version):
-    """Made from the current content and still in time (cache backends expire entries too, but
-    a copy kept in a process must not outlive its timeout either)."""
-    return entry.get("version") == version and entry.get("expires", 0) > time.time()
+def is_in_time(entry):
+    """Cache backends expire entries too, but a copy kept in a process must not outlive its
+    timeout either."""
+    return entry.get("expires", 0) > time.time()
+
+
+def is_current(entry, versions):
+    """Still in time, and every scope it showed is at the version it was made from."""
+    return is_in_time(entry) and content_versions.is_current(entry.get("shown", {}), versions)

@@ -28,7 +28,7 @@ from django.utils.module_loading import import_string
 
 from .. import code_version
 from . import versions
-from .decorators import CACHEABLE_FOR, CACHEABLE_VIEW, is_anonymous_read
+from .decorators import CACHEABLE_FOR, CACHEABLE_VIEW, DEPENDS_ON, is_anonymous_read
 from .entries import is_current, make_entry, replay
 from .recent import recent_pages
 
@@ -105,28 +105,30 @@ class PageCacheMiddleware:
         if not (is_anonymous_read(request) and is_public_page_path(request)):
             return self.get_response(request)
         key = page_cache_key(request)
-        version = versions.content_version()
-        entry = recent_pages.get(key, version)
-        if entry is None:
-            entry = page_store.get(key)
-            if entry is not None and is_current(entry, version):
-                recent_pages.put(key, entry)
-            else:
-                entry = None
+        entry = self.cached_entry(key)
         if entry is not None:
             response = replay(entry)
             response[CACHE_STATUS_HEADER] = "hit"
         else:
-            response = self.get_response(request)
-            seconds = getattr(response, CACHEABLE_FOR, None)
-            if seconds is None:
-                return response
-            if response.cookies:  # something below set a cookie after the view: not shareable
-                add_never_cache_headers(response)
-                return response
-            entry = make_entry(response, version, seconds)
+            # What the page shows is recorded at the versions known now, before it is made: a
+            # change committed meanwhile makes the entry out of date at once.
+            begun, generation = versions.for_new_page()
+            token = versions.recording()
+            try:
+                response = self.get_response(request)
+                seconds = getattr(response, CACHEABLE_FOR, None)
+                if seconds is None:
+                    return response
+                if response.cookies:  # something below set a cookie after the view: not shareable
+                    add_never_cache_headers(response)
+                    return response
+                versions.depends_on(*getattr(response, DEPENDS_ON, ()))
+                entry = make_entry(response, {}, seconds)
+            finally:
+                shown = versions.recorded(token)
+            entry["shown"] = {scope: begun.get(scope, 0) for scope in shown}
             page_store.set(key, entry, seconds)
-            recent_pages.put(key, entry)
+            recent_pages.put(key, entry, generation)
             for name, value in entry["public"]:
                 response[name] = value
             response[CACHE_STATUS_HEADER] = "miss"
@@ -140,3 +142,22 @@ class PageCacheMiddleware:
             last_modified=int(entry["last_modified"]),
             response=response,
         )
+
+    @staticmethod
+    def cached_entry(key):
+        """The current entry for ``key``, or None. The versions are checked (at most once per
+        KB_CONTENT_VERSION_CHECK_SECONDS, kb.cache.versions.current) only when there is a page
+        to check: a request for a page not cached never waits on the store."""
+        if key in recent_pages:
+            known, generation = versions.current()
+            entry = recent_pages.get(key, known, generation)
+            if entry is not None:
+                return entry
+        entry = page_store.get(key)
+        if entry is None:
+            return None
+        known, generation = versions.current()
+        if not is_current(entry, known):
+            return None
+        recent_pages.put(key, entry, generation)
+        return entry

@@ -10,32 +10,40 @@ from collections import OrderedDict
 
 from django.conf import settings
 
-from .entries import is_current
+from .entries import is_current, is_in_time
 
 
 class RecentPages:
     """At most ``KB_RECENT_PAGES`` pages (least recently used go first), each used only while
-    it is current (kb.cache.entries.is_current)."""
+    it is current (kb.cache.entries.is_current). Each is kept with the generation of the
+    versions it was last found current against (kb.cache.versions.Known): while nothing
+    changed, a hit compares one number, however many scopes the page showed."""
 
     def __init__(self):
         self._entries = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key, version):
+    def __contains__(self, key):
+        return key in self._entries
+
+    def get(self, key, versions, generation):
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
+            kept = self._entries.get(key)
+            if kept is None:
                 return None
-            if not is_current(entry, version):
+            entry, checked = kept
+            current = is_in_time(entry) if checked == generation else is_current(entry, versions)
+            if not current:
                 del self._entries[key]
                 return None
+            self._entries[key] = (entry, generation)
             self._entries.move_to_end(key)
             return entry
 
-    def put(self, key, entry):
+    def put(self, key, entry, generation):
         size = settings.KB_RECENT_PAGES
         with self._lock:
-            self._entries[key] = entry
+            self._entries[key] = (entry, generation)
             self._entries.move_to_end(key)
             while len(self._entries) > size:
                 self._entries.popitem(last=False)

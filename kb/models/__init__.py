@@ -3,6 +3,7 @@
 - ``categories``: Category (products and topics, their official route and safety note);
 - ``content``: Article, Cause, Remedy (and what the importer last wrote of each);
 - ``readers``: ArticleHits (views, search clicks) and Feedback (votes);
+- ``serving``: what every app server shares to serve pages (ContentVersion);
 - ``kb.search.models``: the search's own models (synonyms, index documents and state, the
   search log and its daily counts), kept next to the search code.
 """
@@ -18,12 +19,14 @@ from kb.search.models import (
 from .categories import Category
 from .content import Article, Cause, ImportTracked, Remedy
 from .readers import ArticleHits, Feedback
+from .serving import ContentVersion
 
 __all__ = [
     "Article",
     "ArticleHits",
     "Category",
     "Cause",
+    "ContentVersion",
     "Feedback",
     "ImportTracked",
     "Remedy",
