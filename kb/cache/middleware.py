@@ -29,7 +29,7 @@ from django.utils.module_loading import import_string
 from .. import code_version
 from . import versions
 from .decorators import CACHEABLE_FOR, CACHEABLE_VIEW, DEPENDS_ON, is_anonymous_read
-from .entries import is_current, make_entry, replay
+from .entries import coding_for, etag_of, is_current, make_entry, replay
 from .recent import recent_pages
 
 # The pages themselves go to a cache of their own (settings.CACHES["pages"]); the content
@@ -107,7 +107,8 @@ class PageCacheMiddleware:
         key = page_cache_key(request)
         entry = self.cached_entry(key)
         if entry is not None:
-            response = replay(entry)
+            coding = coding_for(request, entry)
+            response = replay(entry, coding)
             response[CACHE_STATUS_HEADER] = "hit"
         else:
             # What the page shows is recorded at the versions known now, before it is made: a
@@ -129,8 +130,8 @@ class PageCacheMiddleware:
             entry["shown"] = {scope: begun.get(scope, 0) for scope in shown}
             page_store.set(key, entry, seconds)
             recent_pages.put(key, entry, generation)
-            for name, value in entry["public"]:
-                response[name] = value
+            coding = coding_for(request, entry)
+            response = replay(entry, coding)
             response[CACHE_STATUS_HEADER] = "miss"
         if entry["tag"] is not None:
             page_served.send(PageCacheMiddleware, tag=entry["tag"], request=request)
@@ -138,7 +139,7 @@ class PageCacheMiddleware:
             return response
         return get_conditional_response(
             request,
-            etag=entry["etag"],
+            etag=etag_of(entry, coding),
             last_modified=int(entry["last_modified"]),
             response=response,
         )
