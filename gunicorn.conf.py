@@ -3,14 +3,37 @@
 gthread workers: each worker process runs GUNICORN_THREADS threads, so a reader waiting on a slow
 database does not hold a whole process. `kill -HUP <master>` reloads gracefully: new workers
 start, old ones finish the requests they have (up to GUNICORN_GRACEFUL_TIMEOUT) and exit, and
-the listening socket never closes, so no request is dropped.
+the listening socket never closes, so no request is dropped. A worker whose master is gone
+(stopped, or killed) is told at once and lets go of the port (ThreadWorker, post_fork).
 """
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import signal
+
+from gunicorn.workers.gthread import ThreadWorker as GThreadWorker
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-worker_class = "gthread"
+
+
+class ThreadWorker(GThreadWorker):
+    """gthread, but a stopping worker lets go of the listening socket at once instead of when
+    it exits. The socket is closed once no process holds it: when the master is gone (stopped,
+    or killed: see post_fork) new connections are refused at once, and a balancer or nginx
+    sends them to another server, instead of waiting in the socket's queue for a worker that
+    will never accept them (about 8 s: its requests and kept-alive connections finishing). On a
+    reload (HUP) the master and the new workers hold it: nothing changes for readers."""
+
+    def set_accept_enabled(self, enabled):
+        super().set_accept_enabled(enabled)
+        if not enabled and (not self.alive or not self.is_parent_alive()):
+            for listener in self.sockets:
+                listener.close()
+
+
+worker_class = ThreadWorker
 workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() + 1)))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A request running longer than this is stuck: the worker is killed and replaced.
@@ -59,3 +82,16 @@ if os.environ.get("KB_LOG_FORMAT", _default_format) == "json":
             "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
         },
     }
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def post_fork(server, worker):
+    """A worker is told (SIGTERM: finish what it has, stop accepting) the moment its master
+    dies, even by SIGKILL (Linux prctl PR_SET_PDEATHSIG): a KILL costs no more than a TERM."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name and os.uname().sysname == "Linux":
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        # (A master that died before this call is seen by the worker's own check of its parent.)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)

@@ -175,6 +175,55 @@ def test_reloading_gunicorn_with_hup_under_load_drops_no_request(site, serve):
     print(f"two HUPs under load: {len(results)} requests, none failed")
 
 
+def _answered_or_refused(port, timeout=0.5):
+    """'answered', 'refused', or 'waiting' (connected, but nobody answers within ``timeout``)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", "/healthz", headers={"Connection": "close"})
+        connection.getresponse().read()
+        return "answered"
+    except ConnectionRefusedError:
+        return "refused"
+    except (TimeoutError, ConnectionResetError, http.client.RemoteDisconnected):
+        return "waiting"
+    finally:
+        connection.close()
+
+
+def test_a_killed_master_costs_no_more_than_a_stopped_one(site, serve):
+    """SIGKILL to the master: its workers are told at once (gunicorn.conf.py, post_fork), let go
+    of the port while they finish, and a balancer's next connection is refused at once (it
+    tries another server) instead of waiting in the socket's queue for seconds."""
+    server = serve(site)
+    workers = server.worker_pids()
+    # A reader's kept-alive connection: a stopping worker keeps it a while, as under load.
+    reader = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    reader.request("GET", "/healthz", headers=HTTPS)
+    reader.getresponse().read()
+    server.process.send_signal(signal.SIGKILL)
+    server.process.wait()
+    started = time.monotonic()
+    seen = []
+    while time.monotonic() - started < 3:
+        seen.append((round(time.monotonic() - started, 2), _answered_or_refused(server.port)))
+        time.sleep(0.05)
+    reader.close()
+    assert "waiting" not in {state for _, state in seen}, seen
+    assert seen[0][0] < 0.5 and any(state == "refused" for _, state in seen[:5]), seen
+
+    def gone(pid):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    deadline = time.monotonic() + 10
+    while not all(gone(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert all(gone(pid) for pid in workers), "workers outlived their master"
+
+
 def test_article_views_counted_in_memory_are_written_when_workers_stop(site, serve):
     """Views of cached pages are added up per worker (kb.hits) and written when it exits."""
     import sqlite3
