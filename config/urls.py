@@ -4,8 +4,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from kb.api import api
-from kb.editor import serve_upload
 from kb.seo import SITEMAPS
+from kb.uploads import serve_upload
 from kb.views import robots_txt
 
 # Branded pages in Chinese, JSON under /api/ (kb.errors); a database outage gets the 503 page.

@@ -19,7 +19,6 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.views.static import serve
 from markdownx.exceptions import MarkdownxImageUploadError
 from markdownx.forms import ImageForm
 from markdownx.views import ImageUploadView, MarkdownifyView
@@ -106,12 +105,6 @@ class EditorPreviewView(MarkdownifyView):
 
     def post(self, request, *args, **kwargs):
         return HttpResponse(render_markdown(request.POST.get("content", "")))
-
-
-def serve_upload(request, path):
-    """Uploaded images, served by Django so that `make run` shows them with no other server.
-    Only checked raster images are ever stored under MEDIA_ROOT (EditorImageForm)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 # Staff who may change articles: the editor's preview and uploads serve nobody else.

@@ -1,5 +1,6 @@
 """The Markdown editor's endpoints: its live preview uses the public renderer, and image
-uploads take real raster images only (no SVG), at most 2 MB, stored under MEDIA_ROOT."""
+uploads take real raster images only (no SVG), at most 2 MB, stored under MEDIA_ROOT or, on the
+scale path, in the database (kb.uploads)."""
 
 import io
 import struct
@@ -173,3 +174,61 @@ def test_an_image_named_as_another_format_is_stored_as_what_it_is(editor_client,
     url = response.json()["image_code"][4:-1]
     assert url.endswith(".jpg")
     assert client.get(url)["Content-Type"] == "image/jpeg"
+
+
+DATABASE_STORAGE = {
+    "default": {"BACKEND": "kb.uploads.DatabaseStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+
+def test_on_the_scale_path_an_upload_is_kept_in_the_database_and_served_from_it(
+    editor_client, client, settings, media_root
+):
+    """Every server reads the same table: an image uploaded through one is served by all."""
+    from kb.models import StoredUpload
+
+    settings.STORAGES = DATABASE_STORAGE
+    png = image_bytes("PNG")
+    response = upload(editor_client, "截图.png", png, "image/png")
+    assert response.status_code == 200
+    url = response.json()["image_code"][4:-1]
+    assert url.startswith("/media/markdownx/") and url.endswith(".png")
+    assert list(media_root.rglob("*")) == []  # nothing on this server's disk
+    assert bytes(StoredUpload.objects.get().content) == png
+    client.logout()
+    served = client.get(url)
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content) == png
+    cache_control = {part.strip() for part in served["Cache-Control"].split(",")}
+    assert {"public", "immutable", "max-age=31536000"} <= cache_control
+    again = client.get(url, headers={"If-Modified-Since": served["Last-Modified"]})
+    assert again.status_code == 304
+    assert client.head(url).status_code == 200
+    assert client.post(url).status_code == 405
+
+
+@pytest.mark.parametrize("storages", ["files", "database"])
+def test_only_stored_images_are_served(client, settings, media_root, storages):
+    if storages == "database":
+        settings.STORAGES = DATABASE_STORAGE
+    (media_root / "notes.html").write_text("<script>alert(1)</script>")
+    (media_root / "markdownx").mkdir()
+    for url in (
+        "/media/markdownx/missing.png",
+        "/media/notes.html",
+        "/media/markdownx/",
+        "/media/../secret.png",
+        "/media/%2e%2e/%2e%2e/etc/passwd.png",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_default_set_up_serves_uploads_from_var_media(editor_client, client, media_root):
+    response = upload(editor_client, "a.gif", image_bytes("GIF"), "image/gif")
+    url = response.json()["image_code"][4:-1]
+    served = client.get(url)
+    assert served.status_code == 200 and "immutable" in served["Cache-Control"]
+    assert (media_root / url.removeprefix("/media/")).read_bytes() == b"".join(
+        served.streaming_content
+    )

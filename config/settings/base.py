@@ -204,8 +204,19 @@ STATIC_ROOT = Path(os.environ.get("KB_STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("KB_MEDIA_ROOT", VAR_DIR / "media"))
+# The editor's images (kb.uploads): files under MEDIA_ROOT on one machine; rows of the database
+# on the scale path, so that every server serves what any one stored. KB_UPLOADS=files|database;
+# by default "database" when DATABASE_URL is PostgreSQL.
+_ON_POSTGRESQL = DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+KB_UPLOADS = os.environ.get("KB_UPLOADS", "database" if _ON_POSTGRESQL else "files")
+if KB_UPLOADS not in {"files", "database"}:
+    raise ImproperlyConfigured(f"KB_UPLOADS must be files or database, not {KB_UPLOADS!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "kb.uploads.DatabaseStorage"
+        if KB_UPLOADS == "database"
+        else "django.core.files.storage.FileSystemStorage"
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Hashed file names (site.3f2a….css) never change content: WhiteNoise serves them with

@@ -3,7 +3,7 @@
 - ``categories``: Category (products and topics, their official route and safety note);
 - ``content``: Article, Cause, Remedy (and what the importer last wrote of each);
 - ``readers``: ArticleHits (views, search clicks) and Feedback (votes);
-- ``serving``: what every app server shares to serve pages (ContentVersion);
+- ``serving``: what every app server shares to serve pages (ContentVersion, StoredUpload);
 - ``kb.search.models``: the search's own models (synonyms, index documents and state, the
   search log and its daily counts), kept next to the search code.
 """
@@ -19,7 +19,7 @@ from kb.search.models import (
 from .categories import Category
 from .content import Article, Cause, ImportTracked, Remedy
 from .readers import ArticleHits, Feedback
-from .serving import ContentVersion
+from .serving import ContentVersion, StoredUpload
 
 __all__ = [
     "Article",
@@ -34,5 +34,6 @@ __all__ = [
     "SearchIndexState",
     "SearchLog",
     "SearchQueryDay",
+    "StoredUpload",
     "Synonym",
 ]

@@ -1,7 +1,9 @@
 """What every app server shares to serve the pages, besides the content itself: the versions of
-the page cache's scopes (ContentVersion)."""
+the page cache's scopes (ContentVersion) and, on the scale path, the editor's images
+(StoredUpload)."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,3 +23,21 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"{self.scope} @ {self.version}"
+
+
+class StoredUpload(models.Model):
+    """An image the editor uploaded, kept in the database (kb.uploads.DatabaseStorage): on the
+    scale path every server reads the same table, so a picture uploaded through one is served
+    by all."""
+
+    name = models.CharField(_("文件名"), max_length=255, primary_key=True)
+    content = models.BinaryField(_("内容"))
+    size = models.PositiveIntegerField(_("字节数"))
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("上传的图片")
+        verbose_name_plural = _("上传的图片")
+
+    def __str__(self):
+        return self.name
