@@ -66,7 +66,9 @@ bench: setup
 
 # Load and faults (tests/test_soak.py; minutes, not part of make test): 60 s of mixed traffic
 # at 50 connections, gunicorn reloaded under load, PostgreSQL cut off (behind a proxy of the
-# test's own; the server is never stopped) and a private Redis stopped, each under load.
+# test's own; the server is never stopped) and a private Redis stopped, each under load; then two
+# servers behind nginx (deploy/nginx.conf.template): slow clients, a server stopped and one
+# killed under load, Redis away during an edit, uploads and two releases shared.
 SOAK_SECONDS ?= 60
 KB_SOAK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 soak: setup
