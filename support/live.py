@@ -11,7 +11,9 @@ import http.client
 import json
 import os
 import random
+import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -101,9 +103,9 @@ def production_env(var_dir, static_root, **overrides):
     return env
 
 
-def app_sh(command, env):
+def app_sh(command, env, *args):
     result = subprocess.run(
-        [str(APP_SH), command], env=env, capture_output=True, text=True, timeout=300
+        [str(APP_SH), command, *args], env=env, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr
     return result
@@ -122,8 +124,8 @@ class Server:
     """gunicorn as the image runs it (`deploy/app.sh serve`), its output kept in a file.
     ``ready_seconds``: from launch to the first answer to /healthz (the cold start)."""
 
-    def __init__(self, env, log_path):
-        self.port = free_port()
+    def __init__(self, env, log_path, port=None):
+        self.port = port or free_port()
         self.log_path = log_path
         env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
         started = time.monotonic()
@@ -164,6 +166,76 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
+
+
+def render_nginx_template(**values):
+    """What the official nginx image's entrypoint does: replace ${NAME} for the set variables."""
+    return re.sub(
+        r"\$\{([A-Z_]+)\}", lambda m: values.get(m.group(1), m.group(0)), NGINX_TEMPLATE.read_text()
+    )
+
+
+class Nginx:
+    """nginx with deploy/nginx.conf.template in front of ``app_ports`` (the template's one
+    upstream server, and a `server` line more for each other, as its comment says), serving
+    ``static_root``; a child process with its own prefix, pid file, logs and temporary files
+    under ``workdir``, listening on a port of KB_LIVE_PORTS."""
+
+    def __init__(self, app_ports, static_root, workdir):
+        self.port = free_port()
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        first, *others = app_ports
+        server = render_nginx_template(
+            LISTEN_PORT=f"127.0.0.1:{self.port}",
+            APP_ADDRESS=f"127.0.0.1:{first}",
+            STATIC_ROOT=str(static_root),
+        )
+        upstream_line = f"server 127.0.0.1:{first} max_fails=0;"
+        more = "".join(
+            f"\n    server 127.0.0.1:{port} max_fails=0;" for port in others
+        )
+        assert upstream_line in server, "the template's upstream line changed"
+        server = server.replace(upstream_line, upstream_line + more)
+        (self.workdir / "kb.conf").write_text(server)
+        temp = "\n".join(
+            f"  {kind}_temp_path {self.workdir}/{kind};"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        (self.workdir / "nginx.conf").write_text(
+            f"{user}daemon off;\nworker_processes 2;\npid {self.workdir}/nginx.pid;\n"
+            f"error_log {self.workdir}/error.log warn;\nevents {{ worker_connections 1024; }}\n"
+            f"http {{\n  include /etc/nginx/mime.types;\n  access_log off;\n{temp}\n"
+            f"  include {self.workdir}/kb.conf;\n}}\n"
+        )
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.process = subprocess.Popen(
+            [binary, "-p", str(self.workdir), "-c", str(self.workdir / "nginx.conf")],
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.workdir / "stderr.log", "wb"),  # noqa: SIM115 - the child keeps it
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, (self.workdir / "stderr.log").read_text()
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), 1),
+            ):
+                return
+            time.sleep(0.05)
+        raise AssertionError("nginx did not listen")
+
+    def get(self, path, headers=HTTPS, **kwargs):
+        return get(self.port, path, headers, **kwargs)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
 
 
 class TcpProxy:
