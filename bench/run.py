@@ -6,7 +6,9 @@ Sections (all by default; BENCH_SECTIONS=http,import,search picks some):
   the same size (bench/http_bench.py), worker memory, cold start;
 - import: import rate of a synthetic corpus written as source texts (bench/import_bench.py);
 - search: search latency and indexing rate against corpus size on SQLite and PostgreSQL beside
-  the icontains baseline (bench/search_bench.py).
+  the icontains baseline (bench/search_bench.py);
+- edits: requests/s on cached pages of the 1,000-article corpus while an article is saved every
+  10 s, beside the same load without edits (bench/edits_bench.py).
 
 bench/report.py turns results.json into the tables of bench/RESULTS.md.
 
@@ -149,7 +151,38 @@ def bench_search(results):
     )
 
 
-SECTIONS = {"http": bench_http, "import": bench_import, "search": bench_search}
+def bench_edits(results):
+    print("edits benchmark: 1,000 articles, an edit every 10 s ...", file=sys.stderr, flush=True)
+    results["edits"] = run_script(
+        "edits_bench.py",
+        "--articles",
+        os.environ.get("BENCH_EDITS_ARTICLES", "1000"),
+        "--seconds",
+        os.environ.get("BENCH_EDITS_SECONDS", "30"),
+        "--rounds",
+        os.environ.get("BENCH_EDITS_ROUNDS", "2"),
+    )
+    edits = results["edits"]
+    print(
+        f"Cached pages under load while an editor saves ({edits['articles']} articles, "
+        f"{edits['pages']} pages, {edits['connections']} connections, {edits['rounds']} rounds "
+        f"of {edits['seconds_per_round']} s, medians)"
+    )
+    print(
+        table(
+            edits["throughput"],
+            ["load", "requests_per_second", "vs_no_edits", "p50_ms", "p99_ms", "misses", "saves"],
+        )
+        + "\n"
+    )
+
+
+SECTIONS = {
+    "http": bench_http,
+    "import": bench_import,
+    "search": bench_search,
+    "edits": bench_edits,
+}
 
 
 def main():
