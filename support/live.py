@@ -195,9 +195,7 @@ class Nginx:
             STATIC_ROOT=str(static_root),
         )
         upstream_line = f"server 127.0.0.1:{first} max_fails=0;"
-        more = "".join(
-            f"\n    server 127.0.0.1:{port} max_fails=0;" for port in others
-        )
+        more = "".join(f"\n    server 127.0.0.1:{port} max_fails=0;" for port in others)
         assert upstream_line in server, "the template's upstream line changed"
         server = server.replace(upstream_line, upstream_line + more)
         (self.workdir / "kb.conf").write_text(server)
