@@ -597,3 +597,24 @@ def test_an_edit_saved_while_the_shared_cache_was_away_is_not_hidden_by_older_pa
     recent_pages.clear()  # another server: it has only the shared cache
     page = client.get(url)
     assert page["X-Page-Cache"] == "miss" and "在缓存不可用时改的标题" in page.content.decode()
+
+
+def test_a_transaction_of_many_saves_writes_its_versions_once_more_when_committed(
+    huabei, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """An import saves thousands of records in one transaction: once it commits, the scopes
+    they touched are written again in one statement, not once per save."""
+    from django.db import transaction
+
+    from kb.models import ContentVersion
+
+    causes = list(huabei.causes.all())
+    assert len(causes) > 2
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for cause in causes:
+            cause.save()
+    before = ContentVersion.objects.get(scope=f"article:{huabei.pk}").version
+    with django_assert_num_queries(1):
+        for callback in callbacks:
+            callback()
+    assert ContentVersion.objects.get(scope=f"article:{huabei.pk}").version > before

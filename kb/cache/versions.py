@@ -142,11 +142,28 @@ def bump(*scopes):
     return versions
 
 
+# Scopes to bump again once the current transaction commits, per thread: a transaction that
+# saves thousands of records (an import) writes them once, not once per save.
+_to_bump = threading.local()
+
+
+def _bump_committed():
+    scopes = getattr(_to_bump, "scopes", None)
+    _to_bump.scopes = set()
+    if scopes:
+        bump(*scopes)
+
+
 def bump_when_committed(*scopes):
     """Bump now and again once the transaction commits: a page made from the old rows while the
-    transaction was open is not kept as current (kb.signals)."""
+    transaction was open is not kept as current (kb.signals). The first callback to run bumps
+    every scope waiting, the others find nothing left (a rolled-back transaction's scopes are
+    bumped with the next commit: harmless)."""
     bump(*scopes)
-    transaction.on_commit(lambda: bump(*scopes), robust=True)
+    if not hasattr(_to_bump, "scopes"):
+        _to_bump.scopes = set()
+    _to_bump.scopes.update(scopes)
+    transaction.on_commit(_bump_committed, robust=True)
 
 
 def bump_content_version():
