@@ -16,9 +16,10 @@ raster types the editor lets in (kb.editor checks the bytes before anything is s
 
 import posixpath
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, SuspiciousFileOperation
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.http import FileResponse, Http404
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.deconstruct import deconstructible
@@ -44,8 +45,6 @@ class DatabaseStorage(Storage):
 
     @property
     def base_url(self):
-        from django.conf import settings
-
         return self._base_url or settings.MEDIA_URL
 
     @staticmethod
@@ -82,6 +81,14 @@ class DatabaseStorage(Storage):
         return f"{self.base_url}{filepath_to_uri(name)}"
 
 
+def _storages():
+    """Where an upload may be: the storage in use, then (with the database) the files a site
+    stored under MEDIA_ROOT before it moved to the scale path, which keep being served."""
+    yield default_storage
+    if isinstance(default_storage, DatabaseStorage):
+        yield FileSystemStorage(location=settings.MEDIA_ROOT)
+
+
 @require_safe
 def serve_upload(request, path):
     """An uploaded image, from whichever storage holds them (``STORAGES["default"]``)."""
@@ -89,11 +96,15 @@ def serve_upload(request, path):
     content_type = SERVED_TYPES.get(posixpath.splitext(name)[1].lower())
     if content_type is None or name.startswith(".."):
         raise Http404("没有这个文件。")
-    try:
-        modified = default_storage.get_modified_time(name)
-        upload = default_storage.open(name)
-    except (OSError, SuspiciousFileOperation, ObjectDoesNotExist):
-        raise Http404("没有这个文件。") from None
+    for storage in _storages():
+        try:
+            modified = storage.get_modified_time(name)
+            upload = storage.open(name)
+            break
+        except (OSError, SuspiciousFileOperation, ObjectDoesNotExist):
+            continue
+    else:
+        raise Http404("没有这个文件。")
     last_modified = int(modified.timestamp())
     response = get_conditional_response(request, last_modified=last_modified)
     if response is None:

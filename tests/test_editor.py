@@ -232,3 +232,13 @@ def test_the_default_set_up_serves_uploads_from_var_media(editor_client, client,
     assert (media_root / url.removeprefix("/media/")).read_bytes() == b"".join(
         served.streaming_content
     )
+
+
+def test_moving_to_the_database_keeps_serving_the_images_stored_as_files(
+    client, settings, media_root
+):
+    (media_root / "markdownx").mkdir()
+    (media_root / "markdownx" / "old.png").write_bytes(image_bytes("PNG"))
+    settings.STORAGES = DATABASE_STORAGE
+    served = client.get("/media/markdownx/old.png")
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
