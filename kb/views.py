@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -6,7 +5,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import feedback, hits, seo
+from . import feedback, hits, listings, seo
 from .cache import cache_public_page
 from .csrf import cross_origin_protected
 from .errors import wants_json
@@ -22,8 +21,7 @@ from .troubleshooter import Answers, Troubleshooter
 HOT_QUESTIONS = 5
 
 
-def _published_articles():
-    return Article.objects.published().select_related("category", "category__parent")
+_published_articles = listings.published_articles
 
 
 def _article_with_content(slug):
@@ -41,37 +39,31 @@ HOT_QUESTIONS_REFRESH_SECONDS = 300
     depends_on=[CATALOG],
 )
 def home(request):
-    articles = Prefetch("articles", queryset=_published_articles(), to_attr="public_articles")
-    topics = Prefetch(
-        "children", queryset=Category.objects.prefetch_related(articles), to_attr="topics"
-    )
-    products = [
-        product
-        for product in Category.objects.filter(parent=None).prefetch_related(topics, articles)
-        if product.public_articles or any(t.public_articles for t in product.topics)
-    ]
     hot = _published_articles().hot()[:HOT_QUESTIONS]
-    return render(request, "kb/home.html", {"products": products, "hot_articles": hot})
+    return render(
+        request, "kb/home.html", {"products": listings.home_products(), "hot_articles": hot}
+    )
 
 
 @cache_public_page(expires_in=seconds_to_next_publication)
 def category_detail(request, slug):
     category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
-    topics = list(category.children.all())
-    ids = [category.pk, *(t.pk for t in topics)]
-    articles = _published_articles().filter(category__in=ids)
-    return render(
-        request,
-        "kb/category_detail.html",
-        {
-            "category": category,
-            "topics": topics,
-            "articles": articles,
-            "crumbs": seo.breadcrumbs(category),
-            "page_title": " - ".join(c.name for c in reversed(category.path)),
-            "page_description": category.description or category.name,
-        },
-    )
+    number = listings.page_number(request.GET.get("page"))
+    topics = listings.product_topics(category)
+    page = listings.category_page(category, topics, number)
+    title = " - ".join(c.name for c in reversed(category.path))
+    context = {
+        "category": category,
+        "product": category.product,
+        "topics": topics,
+        "page": page,
+        "crumbs": seo.breadcrumbs(category),
+        "page_title": title if number == 1 else f"{title}（第 {number} 页）",
+        "page_description": category.description or category.name,
+    }
+    if number > 1:  # each page of a listing is its own canonical URL, not a copy of page 1
+        context["canonical_url"] = seo.absolute_url(request, f"{request.path}?page={number}")
+    return render(request, "kb/category_detail.html", context)
 
 
 @cache_public_page(expires_in=seconds_to_next_publication)

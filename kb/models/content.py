@@ -10,7 +10,8 @@ from datetime import timedelta
 import reversion
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,27 @@ HOT_DAYS = 30
 SEARCH_CLICK_WEIGHT = 3
 
 
+class _SlugsInUse:
+    """``slug in _SlugsInUse(articles)``: asks the database, one slug at a time."""
+
+    def __init__(self, articles):
+        self.articles = articles
+
+    def __contains__(self, slug):
+        return self.articles.filter(slug=slug).exists()
+
+
+def _reading_score(days):
+    """The hot score of each article (``OuterRef("pk")``): views plus weighted search clicks of
+    the last ``days`` days, as a subquery (NULL when nobody read it)."""
+    from .readers import ArticleHits  # kb.models.readers imports this module
+
+    since = timezone.localdate() - timedelta(days=days)
+    score = Sum(F("views") + SEARCH_CLICK_WEIGHT * F("search_clicks"))
+    rows = ArticleHits.objects.filter(article=OuterRef("pk"), day__gte=since).order_by()
+    return Subquery(rows.values("article").annotate(score=score).values("score"))
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """What readers may see: published, and not scheduled for later (than ``now``). The one
@@ -90,21 +112,57 @@ class ArticleQuerySet(models.QuerySet):
     def hot(self, days=HOT_DAYS):
         """Most read first: views plus (weighted) search clicks in the last ``days`` days.
         Articles nobody opened in that window are left out."""
-        since = timezone.localdate() - timedelta(days=days)
-        recent = Q(hits__day__gte=since)
-        score = Sum("hits__views", filter=recent) + SEARCH_CLICK_WEIGHT * Sum(
-            "hits__search_clicks", filter=recent
-        )
         return (
-            self.annotate(hot_score=score).filter(hot_score__gt=0).order_by("-hot_score", "title")
+            self.annotate(hot_score=_reading_score(days))
+            .filter(hot_score__gt=0)
+            .order_by("-hot_score", "title")
         )
 
-    def free_slug(self, base, exclude_pk=None):
-        """``base``, or ``base-2``, ``base-3``... whichever no other article uses yet."""
+    def most_useful(self, days=HOT_DAYS):
+        """Every article, the most useful first: most read lately (as ``hot``), then most often
+        voted helpful, then by title. Scores are subqueries, so the rows stay one per article."""
+        from .readers import Feedback  # kb.models.readers imports this module
+
+        helpful = (
+            Feedback.objects.filter(article=OuterRef("pk"), helpful=True)
+            .order_by()
+            .values("article")
+            .annotate(votes=Count("pk"))
+            .values("votes")
+        )
+        return self.annotate(
+            hot_score=Coalesce(_reading_score(days), 0),
+            helpful_votes=Coalesce(Subquery(helpful), 0),
+        ).order_by("-hot_score", "-helpful_votes", "title")
+
+    def most_useful_per_product(self, per_product):
+        """The ``per_product`` most useful articles of each product (its own and its topics'),
+        in one query whatever the number of products or articles."""
+        product = Coalesce("category__parent_id", "category_id")
+        ranked = self.most_useful().annotate(
+            product_id=product,
+            product_rank=Window(
+                RowNumber(),
+                partition_by=product,
+                order_by=[F("hot_score").desc(), F("helpful_votes").desc(), F("title").asc()],
+            ),
+        )
+        return ranked.filter(product_rank__lte=per_product)
+
+    def count_by_category(self):
+        """{category id: number of articles filed directly under it}, in one query."""
+        rows = self.order_by().values_list("category_id").annotate(count=Count("pk"))
+        return dict(rows)
+
+    def free_slug(self, base, exclude_pk=None, taken=None):
+        """``base``, or ``base-2``, ``base-3``... whichever no other article uses yet. ``taken``:
+        the slugs in use, when the caller already read them (the importer, for many articles)."""
         limit = Article._meta.get_field("slug").max_length
         others = self.exclude(pk=exclude_pk) if exclude_pk else self
+        if taken is None:
+            taken = _SlugsInUse(others)
         slug, n = base[:limit], 2
-        while others.filter(slug=slug).exists():
+        while slug in taken:
             suffix = f"-{n}"
             slug, n = base[: limit - len(suffix)] + suffix, n + 1
         return slug

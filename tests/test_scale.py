@@ -1,0 +1,137 @@
+"""The help centre at a few hundred articles: pages that stay small, listings a page at a time,
+and a number of queries per page that does not grow with the content."""
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kb.listings import CATEGORY_PAGE_SIZE, HOME_ARTICLES_PER_PRODUCT
+from kb.models import Article, ArticleHits, Category, Feedback
+from tests.bulk import add_articles
+
+MAX_LISTING_BYTES = 30_000
+_fresh = itertools.count()
+
+
+def uncached(client, url, **kwargs):
+    """GET ``url`` with a query string never asked before: rendered, not read from the cache."""
+    separator = "&" if "?" in url else "?"
+    return client.get(f"{url}{separator}u={next(_fresh)}", **kwargs)
+
+
+def test_home_shows_each_product_s_most_useful_articles_and_a_link_to_all(client, imported):
+    add_articles(300)
+    huabei = Category.objects.get(slug="huabei")
+    everything = Article.objects.published()
+    in_huabei = everything.filter(category__in=[huabei, *huabei.children.all()]).count()
+    read = everything.filter(category=huabei).order_by("title").last()  # last by title
+    ArticleHits.objects.record(read, views=5)
+
+    response = client.get("/")
+    html = response.content.decode()
+    assert len(response.content) < MAX_LISTING_BYTES
+    assert html.count('class="card product"') == 3
+    assert f'<a class="more" href="/categories/huabei/">查看全部 {in_huabei} 篇</a>' in html
+    section = html[html.index('id="product-huabei"') : html.index('id="product-fenqile"')]
+    assert section.count("/articles/") == HOME_ARTICLES_PER_PRODUCT
+    # The most read first.
+    assert section[section.index("/articles/") :].startswith(read.get_absolute_url())
+    assert '<a class="chip" href="/categories/huabei-huankuan/">还款问题' in section
+
+
+def test_home_ranks_articles_voted_helpful_before_the_rest(client, imported):
+    articles = add_articles(30, categories=[Category.objects.get(slug="fenqile-cuishou")])
+    liked = articles[-1]
+    Feedback.objects.create(article=liked, visitor="a" * 64, helpful=True)
+    html = client.get("/").content.decode()
+    section = html[html.index('id="product-fenqile"') :]
+    first_link = section[section.index("/articles/") :]
+    assert first_link.startswith(liked.get_absolute_url())
+
+
+def test_category_pages_a_page_at_a_time_with_prev_and_next(client, imported):
+    add_articles(100)
+    qita = Category.objects.get(slug="qita")
+    total = Article.objects.published().filter(category__in=[qita, *qita.children.all()]).count()
+    pages = -(-total // CATEGORY_PAGE_SIZE)
+    assert pages >= 2
+
+    first = client.get("/categories/qita/")
+    html = first.content.decode()
+    assert html.count('<li class="card">') == CATEGORY_PAGE_SIZE
+    assert '<link rel="next" href="/categories/qita/?page=2">' in html
+    assert 'rel="prev"' not in html
+    assert f"第 1 页，共 {pages} 页" in html
+
+    second = client.get("/categories/qita/?page=2").content.decode()
+    assert '<link rel="prev" href="/categories/qita/">' in second  # page 1 has one URL
+    assert '<link rel="canonical" href="http://testserver/categories/qita/?page=2">' in second
+    titles = {line for line in html.splitlines() if "/articles/" in line}
+    assert titles.isdisjoint(line for line in second.splitlines() if "/articles/" in line)
+
+    last = client.get(f"/categories/qita/?page={pages}").content.decode()
+    assert 'rel="next"' not in last
+    assert last.count('<li class="card">') == total - (pages - 1) * CATEGORY_PAGE_SIZE
+
+
+@pytest.mark.parametrize("page", ["0", "abc", "²", "+2", " 2", "1_0", "99999999999999999999"])
+def test_category_page_numbers_that_are_not_pages_are_404(client, imported, page):
+    response = client.get("/categories/qita/", {"page": page})
+    assert response.status_code == 404
+
+
+def test_category_past_its_last_page_is_404(client, imported):
+    add_articles(30, categories=[Category.objects.get(slug="qita")])
+    assert client.get("/categories/qita/?page=2").status_code == 200
+    assert client.get("/categories/qita/?page=50").status_code == 404
+
+
+def test_empty_category_has_its_first_page_only(client, imported):
+    Category.objects.create(name="空话题", slug="kong", parent=Category.objects.get(slug="qita"))
+    assert "还没有文章" in client.get("/categories/kong/").content.decode()
+    assert client.get("/categories/kong/?page=2").status_code == 404
+
+
+def test_a_topic_narrows_its_product_s_page(client, imported):
+    add_articles(60)
+    product = client.get("/categories/huabei/").content.decode()
+    topic = client.get("/categories/huabei-huankuan/").content.decode()
+    assert '<a class="chip" href="/categories/huabei/" aria-current="page">全部</a>' in product
+    assert 'href="/categories/huabei-huankuan/" aria-current="page">还款问题</a>' in topic
+    huankuan = Category.objects.get(slug="huabei-huankuan")
+    count = Article.objects.published().filter(category=huankuan).count()
+    assert f"共 {count} 篇" in topic
+    assert f"共 {count} 篇" not in product
+
+
+def test_listing_pages_stay_small_at_hundreds_of_articles(client, imported):
+    add_articles(600)
+    for url in ["/", "/categories/qita/", "/categories/huabei/?page=2", "/zh-hant/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert len(response.content) < MAX_LISTING_BYTES, url
+
+
+PAGES = [
+    "/",
+    "/categories/huabei/",
+    "/categories/qita/?page=2",
+    "/articles/huabei-fenqi-wufa-huankuan/",
+    "/api/articles",
+    "/api/articles?page=2&per_page=1",
+    "/api/articles/huabei-fenqi-wufa-huankuan",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_queries_per_page_do_not_grow_with_the_content(
+    client, imported, url, django_assert_max_num_queries
+):
+    add_articles(25, categories=[Category.objects.get(slug="qita")])  # 其他问题 has a page 2
+    with CaptureQueriesContext(connection) as small:
+        assert uncached(client, url).status_code == 200
+    add_articles(200, start=25, causes_per_article=6)
+    with django_assert_max_num_queries(len(small)):
+        assert uncached(client, url).status_code == 200
