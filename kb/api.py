@@ -2,17 +2,23 @@
 /api/openapi.json."""
 
 from datetime import datetime
+from typing import Annotated
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.utils.http import urlencode
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
+from pydantic import BeforeValidator
 
-from . import feedback
+from . import feedback, seo
 from .csrf import cross_origin_protected
 from .forms import MAX_QUERY_LENGTH
+from .listings import MAX_PAGE, in_listing_order, published_articles
 from .models import Article, ArticleHits
+from .numbers import parse_int
 from .search.engine import search, suggest
 from .variants import TRADITIONAL, traditional_suggestion
 
@@ -80,10 +86,78 @@ def _summary(article):
     }
 
 
-@api.get("/articles", response=list[ArticleSummaryOut], summary="已发布的文章")
-def list_articles(request):
-    articles = Article.objects.published().select_related("category", "category__parent")
-    return [_summary(article) for article in articles]
+# At most this many articles an answer (and as many by default): clients page with ?page=N.
+ARTICLES_PER_PAGE = 100
+
+
+def _plain_number(value):
+    """Query-string numbers through kb.numbers.parse_int (" 7", "+7", "٧" are not numbers);
+    pydantic then checks the bounds the schema publishes."""
+    return parse_int(value) if isinstance(value, str) else value
+
+
+PlainInt = Annotated[int, BeforeValidator(_plain_number)]
+
+
+class ArticleListParams(Schema):
+    page: PlainInt = Field(1, ge=1, le=MAX_PAGE, description="页码，从 1 开始")
+    per_page: PlainInt = Field(
+        ARTICLES_PER_PAGE, ge=1, le=ARTICLES_PER_PAGE, description="每页篇数（最多 100）"
+    )
+
+
+# RFC 8288 links to the neighbouring pages, as GitHub's API gives them.
+PAGING_HEADERS = {
+    "X-Total-Count": {
+        "description": "已发布文章的总数",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "Link": {
+        "description": '相邻页的地址（RFC 8288）：<...>; rel="next"、rel="prev"、rel="first"、'
+        'rel="last"；只有一页时没有此头',
+        "schema": {"type": "string"},
+    },
+}
+
+
+def _paging_links(request, number, paginator, per_page):
+    """The Link header's value for page ``number`` (empty: everything is on page 1)."""
+    last = paginator.num_pages
+    if number == last == 1:
+        return ""
+
+    def link(to, rel):
+        query = (
+            {"page": to} if per_page == ARTICLES_PER_PAGE else {"page": to, "per_page": per_page}
+        )
+        url = seo.absolute_url(request, f"{request.path}?{urlencode(query)}")
+        return f'<{url}>; rel="{rel}"'
+
+    links = [link(number + 1, "next")] if number < last else []
+    if number > 1:  # past the end too: its prev is the last page
+        links.append(link(min(number - 1, last), "prev"))
+    return ", ".join([*links, link(1, "first"), link(last, "last")])
+
+
+@api.get(
+    "/articles",
+    response={200: list[ArticleSummaryOut], 400: ErrorOut},
+    summary="已发布的文章（分页）",
+    description=(
+        "每页最多 100 篇（per_page），page 从 1 开始；超过最后一页返回空列表。"
+        "总数在 X-Total-Count 头中，相邻页的地址在 Link 头中（RFC 8288）。"
+    ),
+    openapi_extra={"responses": {200: {"headers": PAGING_HEADERS}}},
+)
+def list_articles(request, response: HttpResponse, params: Query[ArticleListParams]):
+    paginator = Paginator(in_listing_order(published_articles()), params.per_page)
+    response["X-Total-Count"] = str(paginator.count)
+    links = _paging_links(request, params.page, paginator, params.per_page)
+    if links:
+        response["Link"] = links
+    if params.page > paginator.num_pages:
+        return []  # past the last page: an empty list, as GitHub's API answers
+    return [_summary(article) for article in paginator.page(params.page)]
 
 
 @api.get(

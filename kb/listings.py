@@ -22,6 +22,12 @@ def published_articles():
     return Article.objects.published().select_related("category", "category__parent")
 
 
+def in_listing_order(articles):
+    """Articles as listings page them: by product, topic and title, then id, so that no two
+    rows tie and a page never repeats or skips one of its neighbour's."""
+    return articles.order_by(*Article._meta.ordering, "pk")
+
+
 @dataclass
 class ProductListing:
     product: Category
@@ -71,7 +77,8 @@ def category_page(category, topics, number, per_page=CATEGORY_PAGE_SIZE):
     ids = [category.pk]
     if not category.parent_id:
         ids += [topic.pk for topic in topics]
-    paginator = Paginator(published_articles().filter(category__in=ids), per_page)
+    articles = in_listing_order(published_articles().filter(category__in=ids))
+    paginator = Paginator(articles, per_page)
     if number > paginator.num_pages:
         raise Http404("没有这一页。")
     return paginator.page(number)

@@ -135,3 +135,81 @@ def test_queries_per_page_do_not_grow_with_the_content(
     add_articles(200, start=25, causes_per_article=6)
     with django_assert_max_num_queries(len(small)):
         assert uncached(client, url).status_code == 200
+
+
+def _links(response):
+    """The Link header as {rel: url} (RFC 8288)."""
+    links = {}
+    for part in filter(None, response.get("Link", "").split(", ")):
+        url, rel = part.split("; ")
+        links[rel.removeprefix('rel="').removesuffix('"')] = url.strip("<>")
+    return links
+
+
+def test_api_pages_articles_with_total_and_links(client, imported):
+    add_articles(230)
+    total = Article.objects.published().count()
+    first = client.get("/api/articles")
+    assert first.status_code == 200
+    assert len(first.json()) == 100
+    assert first["X-Total-Count"] == str(total)
+    links = _links(first)
+    assert links["next"] == "http://testserver/api/articles?page=2"
+    assert links["last"] == "http://testserver/api/articles?page=3"
+    assert "prev" not in links
+
+    seen = [a["slug"] for a in first.json()]
+    url = links["next"]
+    while url:
+        response = client.get(url)
+        seen += [a["slug"] for a in response.json()]
+        url = _links(response).get("next")
+    assert len(seen) == len(set(seen)) == total  # every article once, none twice
+
+    small = client.get("/api/articles", {"page": 2, "per_page": 7})
+    assert len(small.json()) == 7
+    assert _links(small)["prev"] == "http://testserver/api/articles?page=1&per_page=7"
+    assert small.json()[0]["slug"] == seen[7]
+
+
+def test_api_past_the_last_page_is_an_empty_list(client, imported):
+    response = client.get("/api/articles", {"page": 5})
+    assert response.status_code == 200
+    assert response.json() == []
+    assert response["X-Total-Count"] == str(Article.objects.published().count())
+    assert _links(response)["prev"] == "http://testserver/api/articles?page=1"
+
+
+def test_api_with_one_page_sends_no_link_header(client, imported):
+    response = client.get("/api/articles")
+    assert len(response.json()) == Article.objects.published().count()
+    assert "Link" not in response
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page": "0"},
+        {"page": "abc"},
+        {"page": "+2"},
+        {"page": " 2"},
+        {"page": "٢"},
+        {"per_page": "101"},
+        {"per_page": "0"},
+        {"page": "1" * 30},
+    ],
+)
+def test_api_bad_paging_is_a_json_400(client, imported, query):
+    response = client.get("/api/articles", query)
+    assert response.status_code == 400
+    assert set(response.json()) == {"detail"}
+
+
+def test_api_paging_is_in_the_openapi_schema(client, db):
+    operation = client.get("/api/openapi.json").json()["paths"]["/api/articles"]["get"]
+    parameters = {p["name"]: p["schema"] for p in operation["parameters"]}
+    assert parameters["per_page"]["maximum"] == 100
+    assert parameters["per_page"]["default"] == 100
+    assert parameters["page"]["minimum"] == 1
+    assert set(operation["responses"]["200"]["headers"]) == {"X-Total-Count", "Link"}
+    assert "400" in operation["responses"]
