@@ -1,10 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from kb.api import api
-from kb.seo import SITEMAPS
+from kb.seo import sitemap, sitemap_section
 from kb.uploads import serve_upload
 from kb.views import robots_txt
 
@@ -19,7 +18,8 @@ urlpatterns = [
     path("markdownx/", include("kb.editor")),
     path("api/", api.urls),
     re_path(r"^media/(?P<path>.*)$", serve_upload, name="media"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", robots_txt, name="robots"),
 ]
 

@@ -12,15 +12,19 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
+from .cache import cache_public_page
 from .markdown import plain_text
 from .models import Article, Category
+from .numbers import parse_int
 
 SITE_NAME = "帮助中心"
 
@@ -84,6 +88,11 @@ class _VariantSitemap(Sitemap):
     alternates = True
     x_default = True
 
+    @property
+    def limit(self):
+        """URLs a sitemap (or a page of a section, ?p=N) holds: the protocol's 50,000."""
+        return settings.KB_SITEMAP_LIMIT
+
     # Django's sitemap view gives the request's scheme and host (no django.contrib.sites).
     def get_protocol(self, protocol=None):
         return urlsplit(settings.KB_SITE_URL).scheme or super().get_protocol(protocol)
@@ -128,6 +137,31 @@ class ArticleSitemap(_VariantSitemap):
 
 
 SITEMAPS = {"pages": StaticSitemap, "categories": CategorySitemap, "articles": ArticleSitemap}
+
+
+@cache_public_page
+def sitemap(request):
+    """/sitemap.xml: every URL in one sitemap while they fit in one (KB_SITEMAP_LIMIT, the
+    protocol's 50,000: https://www.sitemaps.org/protocol.html#index), else an index of the
+    sections (``sitemap_section``), each paged by Django (?p=N) at the same limit."""
+    urls = sum(site().paginator.count for site in SITEMAPS.values())
+    if urls <= settings.KB_SITEMAP_LIMIT:
+        return sitemap_views.sitemap(request, SITEMAPS)
+    response = sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
+    # Django names the sections on the request's host: on KB_SITE_URL instead, as every URL.
+    for item in response.context_data["sitemaps"]:
+        parts = urlsplit(item.location)
+        item.location = absolute_url(request, f"{parts.path}?{parts.query}".rstrip("?"))
+    return response
+
+
+@cache_public_page
+def sitemap_section(request, section):
+    """One section of the index; its page ?p=N only as plain digits (kb.numbers.parse_int)."""
+    page = request.GET.get("p")
+    if page is not None and parse_int(page, minimum=1) is None:
+        raise Http404("没有这一页。")
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)
 
 
 class UpdatedArticlesFeed(Feed):

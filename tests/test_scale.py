@@ -213,3 +213,40 @@ def test_api_paging_is_in_the_openapi_schema(client, db):
     assert parameters["page"]["minimum"] == 1
     assert set(operation["responses"]["200"]["headers"]) == {"X-Total-Count", "Link"}
     assert "400" in operation["responses"]
+
+
+def test_sitemap_becomes_an_index_of_sections_past_its_limit(client, imported, settings):
+    add_articles(12)
+    whole = client.get("/sitemap.xml").content.decode()
+    assert "<sitemapindex" not in whole
+    assert whole.count("<url>") == 2 * (1 + 6 + Article.objects.published().count())
+
+    settings.KB_SITEMAP_LIMIT = 10
+    settings.KB_SITE_URL = "https://help.example.com"
+    index = uncached(client, "/sitemap.xml").content.decode()
+    assert "<sitemapindex" in index
+    articles = 2 * Article.objects.published().count()  # each in both scripts
+    pages = -(-articles // 10)
+    assert "<loc>https://help.example.com/sitemap-articles.xml</loc>" in index
+    assert f"<loc>https://help.example.com/sitemap-articles.xml?p={pages}</loc>" in index
+    assert "?p=2</loc>" not in index.split("sitemap-pages.xml")[1].split("</sitemap>")[0]
+
+    seen = []
+    for page in range(1, pages + 1):
+        response = uncached(client, f"/sitemap-articles.xml?p={page}")
+        assert response.status_code == 200
+        seen += response.content.decode().split("<loc>")[1:]
+    assert len(seen) == articles
+    assert client.get(f"/sitemap-articles.xml?p={pages + 1}").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+    for page in ("0", " 2", "+2", "x"):
+        assert client.get("/sitemap-articles.xml", {"p": page}).status_code == 404
+
+
+def test_sitemap_sections_are_cached(client, imported, settings):
+    settings.KB_SITEMAP_LIMIT = 3
+    first = client.get("/sitemap-articles.xml")
+    again = client.get("/sitemap-articles.xml")
+    assert first["X-Page-Cache"] == "miss"
+    assert again["X-Page-Cache"] == "hit"
+    assert again.content == first.content

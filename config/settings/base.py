@@ -282,6 +282,8 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# URLs in one sitemap: past it, /sitemap.xml becomes an index of sections (kb.seo.sitemap).
+KB_SITEMAP_LIMIT = int(os.environ.get("KB_SITEMAP_LIMIT", "50000"))
 # Public pages (kb.cache): cached whole until content changes; CDNs may keep them s-maxage
 # seconds and serve a stale copy while they revalidate.
 KB_PAGE_CACHE_SECONDS = int(os.environ.get("KB_PAGE_CACHE_SECONDS", "86400"))
