@@ -1,12 +1,15 @@
 import hashlib
+import io
 import re
 import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kb.content import ContentError, import_paths, parse_text
-from kb.models import Article, Category, Cause, Remedy
+from kb.models import Article, Category, Cause, Remedy, SearchDocument
 from kb.text import to_simplified
 
 HUABEI_CAUSES = ["没有待还款金额", "网络繁忙或不稳定", "还款方式余额不足", "不支持分期还款"]
@@ -253,3 +256,53 @@ class TestMalformed:
         (tmp_path / "catalog.toml").write_text('[[product]]\nname = "花呗"\nslug = \n')
         with pytest.raises(ContentError, match=r"catalog\.toml:3: invalid TOML"):
             import_paths([tmp_path])
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def write_corpus(folder, articles):
+    """``articles`` synthetic articles (bench.corpus) as source texts, with the real catalog."""
+    from bench.import_bench import write_sources
+
+    folder.mkdir(exist_ok=True)
+    write_sources(folder, articles, causes_per_article=5)
+    return folder
+
+
+@pytest.mark.django_db
+class TestAtScale:
+    def test_an_import_writes_in_bulk_not_article_by_article(self, tmp_path):
+        small, large = write_corpus(tmp_path / "small", 10), write_corpus(tmp_path / "large", 60)
+        with CaptureQueriesContext(connection) as few:
+            import_paths([small])
+        Article.objects.all().delete()
+        with CaptureQueriesContext(connection) as many:
+            report = import_paths([large])
+        assert report.articles.created == 60
+        # Writes in bulk (a few more batches of bulk_create), not queries per article.
+        assert len(many) <= len(few) + 6
+        with CaptureQueriesContext(connection) as again:
+            assert import_paths([large]).changes == 0
+        assert len(again) <= len(few)
+
+    def test_bulk_imported_articles_are_searchable_and_unchanged_on_a_rerun(self, tmp_path):
+        folder = write_corpus(tmp_path / "corpus", 30)
+        first = import_paths([folder])
+        assert first.causes.created == 150
+        article = Article.objects.order_by("-pk").first()
+        assert SearchDocument.objects.filter(article=article).count() == 1 + 5
+        before = snapshot()
+        assert import_paths([folder]).changes == 0
+        assert snapshot() == before
+
+    def test_terminal_shows_a_progress_bar_and_a_pipe_does_not(self, db, tmp_path):
+        folder = write_corpus(tmp_path / "corpus", 3)
+        terminal, pipe = Terminal(), io.StringIO()
+        call_command("import_content", str(folder), stdout=terminal)
+        call_command("import_content", str(folder), stdout=pipe)
+        assert "\r索引 [##############################] 3/3" in terminal.getvalue()
+        assert "\r" not in pipe.getvalue() and "[" not in pipe.getvalue()
+        assert "articles  created 3" in terminal.getvalue()

@@ -3,6 +3,11 @@
 Each imported record keeps the fingerprint of what the importer wrote (``import_digest``). On a
 re-run a record is *unchanged* when the source still says the same, *updated* when the source
 changed and nobody edited the record, and a *conflict* (left as it is) when staff edited it since.
+
+At the speed of the search index: what exists is read in a few queries up front, new articles
+(with all their causes and remedies) are written with ``bulk_create``, and the index follows once,
+in batches, at the end (``deferred_indexing``). Only records that exist already are compared and
+saved one by one, since only they can conflict.
 """
 
 from dataclasses import dataclass, field
@@ -10,10 +15,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
+from kb.cache import bump_content_version
 from kb.models import Article, Category, Cause, Remedy
-from kb.search.indexer import deferred_indexing
+from kb.search.indexer import deferred_indexing, index_article
 
 from .catalog import CATALOG_FILE, classify, load_catalog
 from .parser import ContentError, parse_file
@@ -84,16 +91,18 @@ def _display(path):
         return str(path)
 
 
-def import_paths(paths=None, dry_run=False):
+def import_paths(paths=None, dry_run=False, progress=None):
     """Import the source texts at ``paths`` (default: ``settings.KB_CONTENT_DIR``).
 
     Everything is parsed before anything is written, and the writes run in one transaction, so a
-    malformed file raises ContentError with the database unchanged.
+    malformed file raises ContentError with the database unchanged. ``progress(stage, done,
+    total)``, when given, is called as files are read (``"read"``), articles written
+    (``"write"``) and indexed (``"index"``).
     """
     files, catalog_path = collect_files(paths or [settings.KB_CONTENT_DIR])
     products = load_catalog(catalog_path)
     parsed, seen = [], {}
-    for path in files:
+    for done, path in enumerate(files, start=1):
         for article in parse_file(path, display_path=_display(path)):
             if article.source_key in seen:
                 raise ContentError(
@@ -103,17 +112,124 @@ def import_paths(paths=None, dry_run=False):
                 )
             seen[article.source_key] = f"{article.source_file}:{article.source_line}"
             parsed.append(article)
+        if progress:
+            progress("read", done, len(files))
 
     report = ImportReport(files=[_display(p) for p in files], dry_run=dry_run)
+    index_progress = (lambda done, total: progress("index", done, total)) if progress else None
     with transaction.atomic():
-        with deferred_indexing():  # the search index follows, once per article
+        with deferred_indexing(progress=index_progress):  # the index follows, once, at the end
             categories = _sync_categories(products)
-            for article in parsed:
+            existing = _existing_articles(parsed)
+            new = _NewArticles(report)
+            for done, article in enumerate(parsed, start=1):
                 _, topic = classify(products, article.title + article.question)
-                _sync_article(article, categories[topic.slug], report)
+                category = categories[topic.slug]
+                if article.source_key in existing:
+                    _sync_article(article, existing[article.source_key], category, report)
+                else:
+                    new.add(article, category)
+                if progress:
+                    progress("write", done, len(parsed))
+            new.write()
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _existing_articles(parsed):
+    """The articles the importer wrote before, by source key, with their causes and remedies:
+    three queries for any number of articles."""
+    keys = [article.source_key for article in parsed]
+    remedies = Prefetch("remedies", queryset=Remedy.objects.order_by("position"))
+    found = Article.objects.filter(source_key__in=keys).prefetch_related("causes", remedies)
+    return {article.source_key: article for article in found}
+
+
+class _NewArticles:
+    """Articles the database does not hold yet, written with their causes and remedies in one
+    bulk insert per model. Nothing of them can conflict: staff never saw them."""
+
+    def __init__(self, report):
+        self.report = report
+        self.pending = []  # (Article, parsed)
+        self.slugs_in_use = None
+
+    def add(self, parsed, category):
+        if self.slugs_in_use is None:
+            self.slugs_in_use = set(Article.objects.values_list("slug", flat=True))
+        slug = Article.objects.free_slug(parsed.source_key, taken=self.slugs_in_use)
+        self.slugs_in_use.add(slug)
+        article = _imported(
+            Article,
+            title=parsed.title,
+            question=parsed.question,
+            closing=parsed.closing,
+            category=category,
+            source_key=parsed.source_key,
+            slug=slug,
+            status=Article.Status.PUBLISHED,
+            # Whether a collector used the contacts or the address book is not something a
+            # reader can tell: no yes/no questions there unless staff turn them on.
+            offer_troubleshooter=not category.is_collection_topic,
+            imported_at=timezone.now(),
+            **_provenance(parsed),
+        )
+        self.pending.append((article, parsed))
+
+    def write(self):
+        if not self.pending:
+            return
+        articles = Article.objects.bulk_create(a for a, _ in self.pending)
+        causes, remedies = [], []
+        for article, parsed in self.pending:
+            for pc in parsed.causes:
+                cause = _imported(
+                    Cause,
+                    article=article,
+                    position=pc.position,
+                    title=pc.title,
+                    explanation=pc.explanation,
+                )
+                causes.append((cause, pc.remedies))
+            remedies += _remedies(article, None, parsed.advice)
+        Cause.objects.bulk_create(cause for cause, _ in causes)
+        for cause, texts in causes:
+            remedies += _remedies(cause.article, cause, texts)
+        Remedy.objects.bulk_create(remedies)
+        for counts, created in (
+            (self.report.articles, articles),
+            (self.report.causes, causes),
+            (self.report.remedies, remedies),
+        ):
+            counts.created += len(created)
+        # bulk_create sends no signals: the index (deferred) and the page cache are told here.
+        for article in articles:
+            index_article(article.pk)
+        bump_content_version()
+
+
+def _imported(model, **values):
+    """An unsaved record with the fingerprint of what the importer writes."""
+    record = model(**values)
+    record.import_digest = record.content_digest()
+    return record
+
+
+def _remedies(article, cause, texts):
+    return [
+        _imported(Remedy, article=article, cause=cause, position=position, text=text)
+        for position, text in enumerate(texts, start=1)
+    ]
+
+
+def _provenance(parsed):
+    return dict(
+        source_file=parsed.source_file,
+        source_line=parsed.source_line,
+        source_raw=parsed.source_raw,
+        source_fingerprint=parsed.source_fingerprint,
+    )
 
 
 def _sync_categories(products):
@@ -169,40 +285,22 @@ def _create(model, values, counts):
     return record
 
 
-def _sync_article(parsed, category, report):
-    provenance = dict(
-        source_file=parsed.source_file,
-        source_line=parsed.source_line,
-        source_raw=parsed.source_raw,
-        source_fingerprint=parsed.source_fingerprint,
-    )
+def _sync_article(parsed, article, category, report):
+    """Bring an article the importer wrote before (its causes and remedies prefetched) up to
+    date with its source, record by record, leaving staff edits alone."""
     values = dict(
         title=parsed.title, question=parsed.question, closing=parsed.closing, category=category
     )
-    article = Article.objects.filter(source_key=parsed.source_key).first()
     label = f"article {parsed.source_key}"
-    if article is None:
-        article = _create(
-            Article,
-            dict(
-                values,
-                source_key=parsed.source_key,
-                slug=Article.objects.free_slug(parsed.source_key),
-                status=Article.Status.PUBLISHED,
-                # Whether a collector used the contacts or the address book is not something a
-                # reader can tell: no yes/no questions there unless staff turn them on.
-                offer_troubleshooter=not category.is_collection_topic,
-                imported_at=timezone.now(),
-                **provenance,
-            ),
-            report.articles,
-        )
-    else:
-        _apply(article, values, report.articles, report, label)
-        if any(getattr(article, name) != value for name, value in provenance.items()):
-            # Provenance is not editable: it always records the source as last read.
-            Article.objects.filter(pk=article.pk).update(imported_at=timezone.now(), **provenance)
+    _apply(article, values, report.articles, report, label)
+    provenance = _provenance(parsed)
+    if any(getattr(article, name) != value for name, value in provenance.items()):
+        # Provenance is not editable: it always records the source as last read.
+        Article.objects.filter(pk=article.pk).update(imported_at=timezone.now(), **provenance)
 
+    remedies = {}
+    for remedy in article.remedies.all():
+        remedies.setdefault(remedy.cause_id, {})[remedy.position] = remedy
     causes = {c.position: c for c in article.causes.all()}
     for pc in parsed.causes:
         cause_values = dict(title=pc.title, explanation=pc.explanation)
@@ -213,13 +311,16 @@ def _sync_article(parsed, category, report):
             )
         else:
             _apply(cause, cause_values, report.causes, report, f"{label} cause {pc.position}")
-        _sync_remedies(article, cause, pc.remedies, report, f"{label} cause {pc.position}")
+        existing = remedies.pop(cause.pk, {})
+        _sync_remedies(
+            article, cause, pc.remedies, existing, report, f"{label} cause {pc.position}"
+        )
     _delete_stale(causes.values(), report.causes, report, label + " cause")
-    _sync_remedies(article, None, parsed.advice, report, f"{label} advice")
+    _sync_remedies(article, None, parsed.advice, remedies.get(None, {}), report, f"{label} advice")
 
 
-def _sync_remedies(article, cause, texts, report, label):
-    existing = {r.position: r for r in Remedy.objects.filter(article=article, cause=cause)}
+def _sync_remedies(article, cause, texts, existing, report, label):
+    """``existing``: the remedies of ``cause`` (None: the general advice) by position."""
     for position, text in enumerate(texts, start=1):
         remedy = existing.pop(position, None)
         if remedy is None:

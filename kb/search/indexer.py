@@ -151,9 +151,10 @@ _deferred = threading.local()
 
 
 @contextmanager
-def deferred_indexing():
+def deferred_indexing(progress=None):
     """Index each touched article once, when the block ends, instead of at every save: the
-    importer saves an article, its causes and remedies one by one."""
+    importer writes many articles, causes and remedies. ``progress(done, total)``: articles
+    indexed so far, after each batch."""
     if getattr(_deferred, "ids", None) is not None:  # already deferring: the outer block indexes
         yield
         return
@@ -161,9 +162,8 @@ def deferred_indexing():
     try:
         yield
         ids, _deferred.ids = _deferred.ids, None
-        for article_id in sorted(ids):
-            index_article(article_id)
         if ids:
+            index_articles(ids, progress=progress)
             get_backend().refresh_statistics()  # a bulk change: term statistics follow
     finally:
         _deferred.ids = None
@@ -175,9 +175,21 @@ def index_article(article_id):
     if pending is not None:
         pending.add(article_id)
         return
+    index_articles([article_id])
+
+
+def index_articles(article_ids, batch_size=500, progress=None):
+    """Rebuild the documents of the given articles, in batches of about ``batch_size`` causes'
+    documents (as ``rebuild_index``); drop those of articles that are gone."""
+    ids = sorted(article_ids)
+    per_batch = max(1, batch_size // 5)  # articles have a handful of causes
     with transaction.atomic():
-        SearchDocument.objects.filter(article_id=article_id).delete()
-        _insert([analyse(source) for source in sources_for([article_id])])
+        for start in range(0, len(ids), per_batch):
+            batch = ids[start : start + per_batch]
+            SearchDocument.objects.filter(article_id__in=batch).delete()
+            _insert(analyse_batch(sources_for(batch)))
+            if progress:
+                progress(start + len(batch), len(ids))
         bump_generation()
 
 
