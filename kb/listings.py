@@ -19,7 +19,8 @@ MAX_PAGE = 100_000
 
 
 def published_articles():
-    return Article.objects.published().select_related("category", "category__parent")
+    """Published articles with what a list shows of them (``listed``) and their category."""
+    return Article.objects.published().listed().select_related("category", "category__parent")
 
 
 def in_listing_order(articles):

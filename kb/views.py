@@ -21,7 +21,8 @@ from .troubleshooter import Answers, Troubleshooter
 HOT_QUESTIONS = 5
 
 
-_published_articles = listings.published_articles
+def _published_articles():
+    return Article.objects.published().select_related("category", "category__parent")
 
 
 def _article_with_content(slug):

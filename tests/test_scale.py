@@ -250,3 +250,15 @@ def test_sitemap_sections_are_cached(client, imported, settings):
     assert first["X-Page-Cache"] == "miss"
     assert again["X-Page-Cache"] == "hit"
     assert again.content == first.content
+
+
+def test_related_articles_are_neighbours_in_the_same_topic(client, imported):
+    topic = Category.objects.get(slug="huabei-huankuan")
+    articles = add_articles(30, categories=[topic])
+    pages = [client.get(a.get_absolute_url()).content.decode() for a in articles[10:12]]
+    related = [page.split('id="related-heading"')[1].split("</aside>")[0] for page in pages]
+    assert related[0] != related[1]  # not the same four links on every page of the topic
+    # The ones filed next: the articles after it, all of its own topic.
+    for article in articles[11:15]:
+        assert article.get_absolute_url() in pages[0]
+    assert articles[10].get_absolute_url() not in related[0]

@@ -57,16 +57,6 @@ HOT_DAYS = 30
 SEARCH_CLICK_WEIGHT = 3
 
 
-class _SlugsInUse:
-    """``slug in _SlugsInUse(articles)``: asks the database, one slug at a time."""
-
-    def __init__(self, articles):
-        self.articles = articles
-
-    def __contains__(self, slug):
-        return self.articles.filter(slug=slug).exists()
-
-
 def _reading_score(days):
     """The hot score of each article (``OuterRef("pk")``): views plus weighted search clicks of
     the last ``days`` days, as a subquery (NULL when nobody read it)."""
@@ -78,19 +68,29 @@ def _reading_score(days):
     return Subquery(rows.values("article").annotate(score=score).values("score"))
 
 
+def _live(now=None):
+    """Undated, or dated ``now`` or earlier: of the published articles, those readers see."""
+    return Q(published_at__isnull=True) | Q(published_at__lte=now or timezone.now())
+
+
+# What lists of articles never show: read only by the article's own page, the API and staff.
+LONG_TEXTS = ("summary", "question", "source_raw", "source_fingerprint", "import_digest")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """What readers may see: published, and not scheduled for later (than ``now``). The one
         rule: ``Article.is_public`` and the search backends' SQL follow it (tests check)."""
-        return self.filter(status=Article.Status.PUBLISHED).filter(
-            Q(published_at__isnull=True) | Q(published_at__lte=now or timezone.now())
-        )
+        return self.filter(status=Article.Status.PUBLISHED).filter(_live(now))
 
     def scheduled(self, now=None):
         """Published with a date still to come: readers will see them then, not before."""
-        return self.filter(status=Article.Status.PUBLISHED).exclude(
-            pk__in=self.published(now).values("pk")
-        )
+        return self.filter(status=Article.Status.PUBLISHED).exclude(_live(now))
+
+    def listed(self):
+        """Articles as lists show them (title, link, category): the long texts stay in the
+        database, so that a sort over every article reads short rows."""
+        return self.defer(*LONG_TEXTS)
 
     def with_page_content(self):
         """Everything the article page shows, in a fixed number of queries: the public page and
@@ -159,10 +159,8 @@ class ArticleQuerySet(models.QuerySet):
         the slugs in use, when the caller already read them (the importer, for many articles)."""
         limit = Article._meta.get_field("slug").max_length
         others = self.exclude(pk=exclude_pk) if exclude_pk else self
-        if taken is None:
-            taken = _SlugsInUse(others)
         slug, n = base[:limit], 2
-        while slug in taken:
+        while slug in taken if taken is not None else others.filter(slug=slug).exists():
             suffix = f"-{n}"
             slug, n = base[: limit - len(suffix)] + suffix, n + 1
         return slug
@@ -327,20 +325,29 @@ class Article(ImportTracked):
         return [record for record in records if record.edited_since_import]
 
     def related(self, limit=4):
-        """Other published articles, nearest first: same topic, then same product, then the rest."""
-        category = self.category
-        product_id = category.parent_id or category.pk
-        nearness = models.Case(
-            models.When(category_id=category.pk, then=0),
-            models.When(Q(category__parent_id=product_id) | Q(category_id=product_id), then=1),
-            default=2,
-        )
-        return (
-            Article.objects.published()
-            .exclude(pk=self.pk)
-            .annotate(nearness=nearness)
-            .order_by("nearness", "title")[:limit]
-        )
+        """Other published articles, nearest first: same topic, then same product, then the
+        rest; within each, the ones filed after this one (by id, then from the start), so
+        that every article of a topic links to different neighbours. Each step reads a few
+        rows in id order: the cost does not grow with the number of articles."""
+        product_id = self.category.parent_id or self.category_id
+        nearness = [
+            Q(category_id=self.category_id),
+            Q(category__parent_id=product_id) | Q(category_id=product_id),
+            Q(),
+        ]
+        chosen = []
+        for near in nearness:
+            for after in (Q(pk__gt=self.pk), Q(pk__lt=self.pk)):
+                if len(chosen) == limit:
+                    return chosen
+                chosen += (
+                    Article.objects.published()
+                    .listed()
+                    .filter(near, after)
+                    .exclude(pk__in=[a.pk for a in chosen])
+                    .order_by("pk")[: limit - len(chosen)]
+                )
+        return chosen
 
     def touch(self):
         """Mark the article as updated now (its causes and remedies changed)."""
