@@ -10,8 +10,8 @@ around blocks that this script owns:
     <!-- /generated -->
 
 Each block is rewritten from its section of results.json: ``http`` (pages beside the static
-file) and ``memory`` (worker memory, cold start) from the HTTP section, ``import`` and
-``search`` from theirs. A block whose section the file does not hold (``BENCH_SECTIONS=http``
+file) and ``memory`` (worker memory, cold start) from the HTTP section, ``import``, ``search``
+and ``scale`` from theirs. A block whose section the file does not hold (``BENCH_SECTIONS=http``
 runs only one) keeps its table, so figures of different runs can stand side by side, each
 block naming the run it comes from. The text around the blocks is never touched: after a run,
 read it again against the new tables. Needs nothing but the standard library.
@@ -191,12 +191,59 @@ def render_search(results):
     return "\n\n".join([run_line(results), table(header, ["---"] + ["---:"] * 7, rows)])
 
 
+def render_scale(results):
+    scale = results["scale"]
+    rows = [
+        [
+            page["page"],
+            f"{page['html_bytes'] / 1000:.1f} kB",
+            f"{page['queries']}",
+            f"{ms(page['uncached_p50_ms'])} / {ms(page['uncached_p90_ms'])}",
+            f"{ms(page['cached_p50_ms'])} / {ms(page['cached_p90_ms'])}",
+        ]
+        for page in scale["pages"]
+    ]
+    run = scale["import"]
+    return "\n\n".join(
+        [
+            f"{run_line(results)} {scale['articles']:,} articles, read in-process through the "
+            "whole middleware stack (Django's test client).",
+            table(
+                [
+                    "page",
+                    "HTML",
+                    "queries (uncached)",
+                    "uncached p50 / p90 ms",
+                    "cached p50 / p90 ms",
+                ],
+                ["---", "---:", "---:", "---:", "---:"],
+                rows,
+            ),
+            table(
+                ["causes", "import s", "causes/s", "CPU s", "causes per CPU s", "re-import s"],
+                ["---:"] * 6,
+                [
+                    [
+                        f"{run['causes']:,}",
+                        f"{run['import_seconds']:.1f}",
+                        f"{run['causes_per_second']:,.0f}",
+                        f"{run['import_cpu_seconds']:.1f}",
+                        f"{run['causes_per_cpu_second']:,.0f}",
+                        f"{run['reimport_seconds']:.1f}",
+                    ]
+                ],
+            ),
+        ]
+    )
+
+
 # block name -> (section of results.json it needs, renderer)
 RENDERERS = {
     "http": ("http", render_http),
     "memory": ("http", render_memory),
     "import": ("import", render_import),
     "search": ("search", render_search),
+    "scale": ("scale", render_scale),
 }
 
 

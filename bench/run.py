@@ -9,6 +9,9 @@ Sections (all by default; BENCH_SECTIONS=http,import,search picks some):
   the icontains baseline (bench/search_bench.py);
 - edits: requests/s on cached pages of the 1,000-article corpus while an article is saved every
   10 s, beside the same load without edits (bench/edits_bench.py).
+- scale: content at scale, the 1,000-article corpus imported, then page sizes, queries per page,
+  uncached and cached latency of home, a category and an article, and the import rate
+  (bench/scale_bench.py; BENCH_SCALE_ARTICLES sets the size).
 
 bench/report.py turns results.json into the tables of bench/RESULTS.md.
 
@@ -177,11 +180,49 @@ def bench_edits(results):
     )
 
 
+def bench_scale(results):
+    articles = os.environ.get("BENCH_SCALE_ARTICLES", "1000")
+    print(f"content at scale: {articles} articles ...", file=sys.stderr, flush=True)
+    results["scale"] = run_script("scale_bench.py", "--articles", articles)
+    scale = results["scale"]
+    print(f"content at scale: {scale['articles']} articles, in-process (test client), p50/p90")
+    print(
+        table(
+            scale["pages"],
+            [
+                "page",
+                "html_bytes",
+                "queries",
+                "uncached_p50_ms",
+                "uncached_p90_ms",
+                "cached_p50_ms",
+                "cached_p90_ms",
+            ],
+        )
+    )
+    print(
+        table(
+            [scale["import"]],
+            [
+                "articles",
+                "causes",
+                "import_seconds",
+                "import_cpu_seconds",
+                "causes_per_second",
+                "causes_per_cpu_second",
+                "reimport_seconds",
+            ],
+        )
+        + "\n"
+    )
+
+
 SECTIONS = {
     "http": bench_http,
     "import": bench_import,
     "search": bench_search,
     "edits": bench_edits,
+    "scale": bench_scale,
 }
 
 
