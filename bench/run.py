@@ -210,6 +210,7 @@ def bench_scale(results):
                 "import_cpu_seconds",
                 "causes_per_second",
                 "causes_per_cpu_second",
+                "reindex_causes_per_cpu_second",
                 "reimport_seconds",
             ],
         )
