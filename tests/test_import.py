@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from kb.content import ContentError, import_paths, parse_text
 from kb.models import Article, Category, Cause, Remedy, SearchDocument
 from kb.text import to_simplified
+from tests.bulk import write_source_texts
 
 HUABEI_CAUSES = ["没有待还款金额", "网络繁忙或不稳定", "还款方式余额不足", "不支持分期还款"]
 FENQILE_CAUSES = [
@@ -263,19 +264,13 @@ class Terminal(io.StringIO):
         return True
 
 
-def write_corpus(folder, articles):
-    """``articles`` synthetic articles (bench.corpus) as source texts, with the real catalog."""
-    from bench.import_bench import write_sources
-
-    folder.mkdir(exist_ok=True)
-    write_sources(folder, articles, causes_per_article=5)
-    return folder
-
-
 @pytest.mark.django_db
 class TestAtScale:
     def test_an_import_writes_in_bulk_not_article_by_article(self, tmp_path):
-        small, large = write_corpus(tmp_path / "small", 10), write_corpus(tmp_path / "large", 60)
+        small, large = (
+            write_source_texts(tmp_path / "small", 10),
+            write_source_texts(tmp_path / "large", 60),
+        )
         with CaptureQueriesContext(connection) as few:
             import_paths([small])
         Article.objects.all().delete()
@@ -289,7 +284,7 @@ class TestAtScale:
         assert len(again) <= len(few)
 
     def test_bulk_imported_articles_are_searchable_and_unchanged_on_a_rerun(self, tmp_path):
-        folder = write_corpus(tmp_path / "corpus", 30)
+        folder = write_source_texts(tmp_path / "corpus", 30)
         first = import_paths([folder])
         assert first.causes.created == 150
         article = Article.objects.order_by("-pk").first()
@@ -299,7 +294,7 @@ class TestAtScale:
         assert snapshot() == before
 
     def test_terminal_shows_a_progress_bar_and_a_pipe_does_not(self, db, tmp_path):
-        folder = write_corpus(tmp_path / "corpus", 3)
+        folder = write_source_texts(tmp_path / "corpus", 3)
         terminal, pipe = Terminal(), io.StringIO()
         call_command("import_content", str(folder), stdout=terminal)
         call_command("import_content", str(folder), stdout=pipe)
