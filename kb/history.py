@@ -28,6 +28,13 @@ DIFF_FIELDS = {
 }
 
 
+def display_name(user):
+    """How staff are named on admin pages: their full name, else the username."""
+    if user is None:
+        return _("（系统）")
+    return user.get_full_name() or user.get_username()
+
+
 def record_version(article, user=None, comment=""):
     """Save the article as it is now, with its causes and remedies, as a new version."""
     with reversion.create_revision(manage_manually=True):
@@ -87,8 +94,12 @@ def previous_version(version):
 def changes_in(version):
     """What ``version`` changed compared with the article's version before it."""
     before = previous_version(version)
-    old = _snapshot(before) if before else {}
-    new = _snapshot(version)
+    return changes_between(version_snapshot(before) if before else {}, version_snapshot(version))
+
+
+def changes_between(old, new):
+    """What changed from one snapshot of an article to another (``version_snapshot``,
+    ``records_snapshot``), part by part and field by field."""
     changes = []
     for key in sorted(old.keys() | new.keys(), key=lambda k: _sort_key(k, new, old)):
         model = key[0]
@@ -125,7 +136,29 @@ def inline_diff(old, new):
     return mark_safe("".join(removed)), mark_safe("".join(added))
 
 
-def _snapshot(version):
+def records_snapshot(records):
+    """{(model, pk): field values} of saved or deserialized records, as ``version_snapshot``."""
+    return {
+        (type(record), record.pk): {
+            f.attname: getattr(record, f.attname) for f in record._meta.concrete_fields
+        }
+        for record in records
+        if type(record) in DIFF_FIELDS
+    }
+
+
+def live_snapshot(article):
+    """The article as it is stored now, with its causes and remedies."""
+    return records_snapshot(
+        [
+            Article.objects.get(pk=article.pk),
+            *Cause.objects.filter(article=article),
+            *Remedy.objects.filter(article=article),
+        ]
+    )
+
+
+def version_snapshot(version):
     """{(model, pk): field values} of the article and its causes and remedies in a version."""
     article_id = int(version.object_id)
     snapshot = {}
@@ -185,3 +218,18 @@ def _display(model, name, value):
     if hasattr(value, "tzinfo"):
         return date_format(timezone.localtime(value), "Y-m-d H:i")
     return str(value)
+
+
+def changes_since(article, moment):
+    """The versions saved after ``moment`` as one diff: (the newest of them, its changes), or
+    (None, []) when nothing was saved since. For a form opened at ``moment`` and now stale."""
+    versions = article_versions(article)
+    latest = versions.first()
+    if latest is None or latest.revision.date_created <= moment:
+        return None, []
+    # The state the form showed: the last version saved before it was opened, or (for an
+    # article whose first version is the baseline recorded by that later save) the first one.
+    then = versions.filter(revision__date_created__lte=moment).first() or versions.last()
+    if then.pk == latest.pk:
+        return latest, []
+    return latest, changes_between(version_snapshot(then), version_snapshot(latest))

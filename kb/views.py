@@ -69,7 +69,14 @@ def category_detail(request, slug):
 
 @cache_public_page(expires_in=seconds_to_next_publication)
 def article_detail(request, slug):
-    article = _article_with_content(slug)
+    try:
+        article = _article_with_content(slug)
+    except Http404:
+        # A slug the article had before (ArticleSlug): its links keep working.
+        renamed = Article.objects.published().filter(old_slugs__slug=slug).first()
+        if renamed is None:
+            raise
+        return redirect(renamed, permanent=True)
     response = render(request, "kb/article_detail.html", article_page_context(article))
     # A view of this article each time the page is read, whether the page cache renders it or not.
     hits.count_readings(response, article.pk)

@@ -116,9 +116,11 @@ def staff_in(db, django_user_model):
 
     _ensure_staff_groups()
 
-    def make(group_name):
+    def make(group_name, username=None):
         user = django_user_model.objects.create_user(
-            username=f"user-{group_name}", password="correct-horse-battery", is_staff=True
+            username=username or f"user-{group_name}",
+            password="correct-horse-battery",
+            is_staff=True,
         )
         user.groups.add(Group.objects.get(name=group_name))
         return user

@@ -219,7 +219,7 @@ def test_reimport_keeps_the_admin_edit_and_the_admin_shows_the_conflict(publishe
     assert huabei.title in listing.content.decode()
     assert "1 处已修改" in listing.content.decode()
     page = publisher_client.get(change_url(huabei)).content.decode()
-    assert "导入冲突" in page and "原因 2：网络信号差" in page
+    assert "导入说明" in page and "原因 2：网络信号差" in page
     assert "导入后已修改，导入时保留" in page
 
 

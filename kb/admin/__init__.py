@@ -10,4 +10,4 @@ list's), ``articles`` (the article editor, its preview and history views) and th
 ``categories``, ``readers`` (feedback, daily views) and ``synonyms``. Django's autodiscovery
 imports this package; importing the modules registers them."""
 
-from . import articles, categories, readers, synonyms  # noqa: F401 - each registers its admin
+from . import articles, categories, drafts, readers, synonyms  # noqa: F401 - each registers its admin

@@ -1,9 +1,10 @@
 """The article editor: an article with its causes, remedies and general advice on one page,
 the list with its columns, filters and actions (publish, unpublish, reviewed), the staff
-preview, and the history with a readable diff of each version and the ways back."""
+preview, and the history with a readable diff of each version and the ways back. The form
+itself (slug, schedule, stale pages): kb.admin.article_form; drafts of live articles:
+kb.admin.drafts."""
 
 import nested_admin
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -14,62 +15,36 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from kb import history
-from kb.models import Article, Cause, Remedy
+from kb import drafts, history
+from kb.models import (
+    Article,
+    ArticleDraft,
+    ArticleHits,
+    ArticleSlug,
+    Cause,
+    Feedback,
+    Remedy,
+    SearchDocument,
+)
 from kb.numbers import parse_int
 from kb.pages import article_page_context
-from kb.text import pinyin_slug
 
+from .article_form import ArticleAdminForm, suggest_slug
+from .drafts import DraftWorkflowMixin
 from .fields import TEXT_WIDGETS
 from .filters import ImportStateFilter, ProductFilter, ReviewFilter
 from .inlines import AdviceInline, CauseInline
-from .roles import can_publish, locked_for
-
-
-def suggest_slug(title, article_pk=None):
-    """A free pinyin slug for a title: 花呗额度降低的原因 -> huabei-edu-jiangdi-yuanyin."""
-    base = pinyin_slug(title, max_length=90) or "article"
-    return Article.objects.free_slug(base, exclude_pk=article_pk)
-
-
-class ArticleAdminForm(forms.ModelForm):
-    # The admin builds the fields (ArticleAdmin.fieldsets); this adds what they cannot know.
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "slug" in self.fields:
-            # Django's own prefill drops Chinese characters; ours turns the title into pinyin
-            # (static/kb/admin-editor.js asks this URL), and an empty slug is filled on save.
-            slug = self.fields["slug"]
-            slug.required = False
-            slug.help_text = _("文章网址的一部分，用拼音；留空则按标题自动生成。")
-            slug.widget.attrs["data-suggest-url"] = reverse("admin:kb_article_slug")
-            if self.instance.pk:
-                slug.widget.attrs["data-article"] = self.instance.pk
-
-    def clean(self):
-        cleaned = super().clean()
-        if "slug" in self.fields and not cleaned.get("slug") and cleaned.get("title"):
-            cleaned["slug"] = suggest_slug(cleaned["title"], self.instance.pk)
-        scheduled = cleaned.get("published_at")
-        if (
-            cleaned.get("status") == Article.Status.DRAFT
-            and scheduled
-            and scheduled > timezone.now()
-        ):
-            self.add_error(
-                "published_at", _("定时发布需要把状态设为“已发布”；草稿不会在这个时间自动公开。")
-            )
-        return cleaned
+from .roles import can_publish, changes_need_review
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
+class ArticleAdmin(DraftWorkflowMixin, VersionAdmin, nested_admin.NestedModelAdmin):
     form = ArticleAdminForm
 
     class Media:
@@ -153,11 +128,10 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
 
     # Roles ---------------------------------------------------------------------------------
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not locked_for(request.user, obj)
-
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not locked_for(request.user, obj)
+        return super().has_delete_permission(request, obj) and not changes_need_review(
+            request.user, obj
+        )
 
     def has_publish_permission(self, request):
         return can_publish(request.user)
@@ -233,6 +207,7 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
                 self.admin_site.admin_view(self.changes_view),
                 name="kb_article_changes",
             ),
+            *self.draft_urls(),
             *super().get_urls(),
         ]
 
@@ -248,13 +223,21 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
         return JsonResponse({"slug": slug})
 
     def preview_view(self, request, object_id):
-        """The article exactly as its public page shows it, whatever its status."""
-        article = get_object_or_404(Article.objects.with_page_content(), pk=object_id)
+        """The article exactly as its public page shows it, whatever its status; with
+        ``?draft=1`` as its pending draft would show it once published."""
+        article = get_object_or_404(Article, pk=object_id)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        response = TemplateResponse(
-            request, "kb/article_detail.html", {**article_page_context(article), "preview": True}
+        draft = (
+            ArticleDraft.objects.filter(article=article).first() if "draft" in request.GET else None
         )
+        with drafts.applied(draft):  # rendered inside: the draft exists only there
+            article = Article.objects.with_page_content().get(pk=object_id)
+            response = TemplateResponse(
+                request,
+                "kb/article_detail.html",
+                {**article_page_context(article), "preview": True},
+            ).render()
         response["X-Robots-Tag"] = "noindex"
         return response
 
@@ -274,13 +257,20 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
             "original": article,
             "title": _("这次修改的内容"),
             "version": version,
+            "saved_by": history.display_name(version.revision.user),
             "previous": before,
             "changes": history.changes_in(version),
             "restore_url": self._revision_url(article, before) if before else None,
             "this_url": self._revision_url(article, version),
-            "can_restore": self.has_change_permission(request, article),
+            "can_restore": self._may_restore(request, article),
         }
         return TemplateResponse(request, "admin/kb/article/version_changes.html", context)
+
+    def _may_restore(self, request, article):
+        # A restore changes the live article at once: a publisher's decision once it is live.
+        return self.has_change_permission(request, article) and not changes_need_review(
+            request.user, article
+        )
 
     def _revision_url(self, article, version):
         return reverse("admin:kb_article_revision", args=[article.pk, version.pk])
@@ -296,6 +286,7 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
                         "admin:kb_article_changes", args=[article.pk, version.pk]
                     ),
                     "restore_url": self._revision_url(article, version),
+                    "saved_by": history.display_name(version.revision.user),
                 }
                 for version in history.article_versions(article)
             ]
@@ -304,7 +295,7 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
             object_id,
             {
                 "versions": versions,
-                "can_restore": article is not None and self.has_change_permission(request, article),
+                "can_restore": article is not None and self._may_restore(request, article),
                 **(extra_context or {}),
             },
         )
@@ -322,6 +313,8 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
         # publish) that article's older revision. Only this article's own versions restore.
         versions = Version.objects.get_for_object_reference(Article, unquote(object_id))
         get_object_or_404(versions, pk=version_id)
+        if not self._may_restore(request, get_object_or_404(Article, pk=unquote(object_id))):
+            raise PermissionDenied
         # Restoring writes the old rows back without their save() methods or normal signals;
         # save_related then saves each of them once more, the ordinary way (see there).
         request.kb_restoring = True
@@ -332,6 +325,20 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
         get_object_or_404(Version.objects.get_deleted(Article), pk=version_id)
         request.kb_restoring = True
         return super().recover_view(request, version_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        # What goes with an article besides its causes and remedies (its reading statistics and
+        # feedback, drafts, old URLs, search documents) is the article's: deleting it may not
+        # depend on permissions to delete those rows one by one, which no role has. The summary
+        # still counts the statistics and feedback that go; internal rows are not listed.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        owned = [m._meta for m in (ArticleHits, Feedback, ArticleDraft, ArticleSlug)]
+        internal = [SearchDocument._meta, ArticleDraft._meta, ArticleSlug._meta]
+        perms_needed -= {str(opts.verbose_name) for opts in owned}
+        hidden = tuple(f"{capfirst(opts.verbose_name)}:" for opts in [*owned, *internal])
+        for opts in internal:
+            counts.pop(opts.verbose_name_plural, None)
+        return _without(deleted, hidden), counts, perms_needed, protected
 
     def delete_model(self, request, article):
         # The last state, whatever wrote it (an import, say), so "恢复已删除的文章" can bring
@@ -347,8 +354,11 @@ class ArticleAdmin(VersionAdmin, nested_admin.NestedModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["import_conflicts"] = [_conflict_label(r) for r in obj.import_conflicts()]
-            context["preview_url"] = reverse("admin:kb_article_preview", args=[obj.pk])
-            context["locked"] = locked_for(request.user, obj)
+            preview = reverse("admin:kb_article_preview", args=[obj.pk])
+            # An editor's page shows the draft: so does its preview.
+            shows_draft = context.get("drafting") and context.get("pending_draft")
+            context["preview_url"] = preview + "?draft=1" if shows_draft else preview
+            context["draft_url"] = self.draft_url(obj)
         return super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )
@@ -434,3 +444,14 @@ def _conflict_label(record):
             _("原因 %(c)s 的办法 %(n)s") % {"c": record.cause.position, "n": record.position}
         )
     return str(_("通用建议 %(n)s") % {"n": record.position})
+
+
+def _without(listing, prefixes):
+    """Django's nested list of what a delete removes, without the lines naming those models."""
+    kept = []
+    for item in listing:
+        if isinstance(item, list):
+            kept.append(_without(item, prefixes))
+        elif not str(item).startswith(prefixes):
+            kept.append(item)
+    return [item for item in kept if item != []]

@@ -1,6 +1,7 @@
 """An article's rows inside its editor: causes, each with its remedies nested inside, and the
 general advice (remedies of the whole article). Ordered by position, marked when edited since
-the last import, locked with their article."""
+the last import. An editor's changes to a published article's rows go to its draft with the
+article (kb.admin.drafts)."""
 
 import nested_admin
 from django import forms
@@ -14,7 +15,6 @@ from kb.models import Cause, Remedy
 from kb.numbers import parse_int
 
 from .fields import TEXT_WIDGETS
-from .roles import LockedInlineMixin
 
 # Positions are at most this; values above are free for moving rows during a save.
 MAX_POSITION = 999
@@ -147,7 +147,7 @@ def import_state(record):
     return _("与上次导入一致")
 
 
-class ContentInline(LockedInlineMixin):
+class ContentInline:
     """What the cause, remedy and advice rows share."""
 
     formset = PositionedFormSet

@@ -4,6 +4,7 @@
 - ``content``: Article, Cause, Remedy (and what the importer last wrote of each);
 - ``readers``: ArticleHits (views, search clicks) and Feedback (votes);
 - ``serving``: what every app server shares to serve pages (ContentVersion, StoredUpload);
+- ``revisions``: ArticleDraft (proposed changes to a live article) and ArticleSlug (old URLs);
 - ``kb.search.models``: the search's own models (synonyms, index documents and state, the
   search log and its daily counts), kept next to the search code.
 """
@@ -20,10 +21,13 @@ from .categories import Category
 from .content import Article, Cause, ImportTracked, Remedy
 from .readers import ArticleHits, Feedback
 from .serving import ContentVersion, StoredUpload
+from .revisions import ArticleDraft, ArticleSlug
 
 __all__ = [
     "Article",
+    "ArticleDraft",
     "ArticleHits",
+    "ArticleSlug",
     "Category",
     "Cause",
     "ContentVersion",

@@ -285,7 +285,10 @@ class Article(ImportTracked):
 
     def save(self, *args, **kwargs):
         self.updated_at = timezone.now()
+        stored = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
         super().save(*args, **kwargs)
+        if stored and stored != self.slug:  # old links keep working (revisions.ArticleSlug)
+            self.old_slugs.model.remember(self, stored)
 
     def get_absolute_url(self):
         return reverse("kb:article", kwargs={"slug": self.slug})
