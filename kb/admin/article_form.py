@@ -33,6 +33,12 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opened_version"].initial = self.current_version
+        for field in self.fields.values():
+            # The date and time boxes share one label, which names neither (axe: label).
+            boxes = getattr(field.widget, "widgets", ())
+            if len(boxes) == 2:
+                for part, box in zip((_("日期"), _("时间")), boxes, strict=True):
+                    box.attrs["aria-label"] = f"{field.label}（{part}）"
         if "slug" in self.fields:
             # Django's own prefill drops Chinese characters; ours turns the title into pinyin
             # (static/kb/admin-editor.js asks this URL), and an empty slug is filled on save.

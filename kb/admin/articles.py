@@ -47,8 +47,7 @@ from .roles import can_publish, changes_need_review
 class ArticleAdmin(DraftWorkflowMixin, VersionAdmin, nested_admin.NestedModelAdmin):
     form = ArticleAdminForm
 
-    class Media:
-        css = {"all": ["kb/admin.css"]}
+    class Media:  # admin.css: every admin page loads it (templates/admin/base_site.html)
         js = ["kb/admin-editor.js"]
 
     list_display = [

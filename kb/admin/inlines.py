@@ -54,6 +54,11 @@ class OwnRowsFormSet(nested_admin.formsets.NestedInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
+        # A table row's boxes have no <label>, only the column header: name each for screen
+        # readers (axe: label), the delete box included.
+        for field in form.fields.values():
+            if not field.widget.is_hidden and field.label:
+                field.widget.attrs.setdefault("aria-label", str(field.label))
         name = self.model._meta.pk.name
         shown = form.fields[name]
         form.fields[name] = OwnRowField(
