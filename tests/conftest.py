@@ -26,8 +26,14 @@ def imported(db):
     emptied the database, data migrations' rows with it: the default synonyms come back too)."""
     if not Article.objects.exists():
         import_paths()
+    from django.contrib.auth.models import Group
+
     from kb.search.models import Synonym
 
+    if not Group.objects.exists():  # the staff roles (a data migration) went with the flush too
+        from django.apps import apps
+
+        importlib.import_module("kb.migrations.0007_editor_groups").create_groups(apps, None)
     if not Synonym.objects.exists():
         defaults = importlib.import_module("kb.migrations.0005_default_synonyms")
         Synonym.objects.bulk_create(

@@ -1,0 +1,110 @@
+"""The editorial workflow in a browser, each job by the role that does it: an editor fixes a
+typo in a live article and submits it, a publisher publishes it from the queue; two people on
+one article; a slug change and the old URL. axe checks each admin page on the way."""
+
+import re
+
+from playwright.sync_api import expect
+
+from kb.models import Article, Cause
+
+
+def sign_in(browser, site, user):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(site + "/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "correct-horse-battery")
+    page.locator("input[type=submit]").click()
+    expect(page.locator("#site-name")).to_be_visible()
+    return page
+
+
+def cause_title(page, position):
+    """The title box of the cause shown with that 序号 (not a remedy's 序号)."""
+    box = page.locator(
+        f"input[name^='causes-'][name$='-position']:not([name*='remedies'])[value='{position}']"
+    )
+    return page.locator("#" + box.get_attribute("id").replace("-position", "-title"))
+
+
+def save(page):
+    page.locator("input[name=_save]").click()
+
+
+def test_an_editor_fixes_a_live_article_and_a_publisher_publishes_it(
+    site, browser, axe, staff_in, huabei
+):
+    editor, publisher = staff_in("编辑", "xiaowang"), staff_in("发布", "laoli")
+    editor.first_name = "小王"
+    editor.save()
+    editing = sign_in(browser, site, editor)
+    editing.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
+    expect(editing.locator(".kb-notice").first).to_contain_text("你的修改会保存为草稿")
+    assert axe(editing) == []
+    cause_title(editing, 2).fill("网络信号差或正在维护")
+    save(editing)
+
+    expect(editing).to_have_url(re.compile(r"/draft/$"))
+    expect(editing.locator(".kb-diff__after").first).to_have_text("网络信号差或正在维护")
+    assert axe(editing) == []
+    editing.get_by_role("button", name="提交审核").click()
+    expect(editing.locator(".messagelist")).to_contain_text("已提交审核")
+    # Readers still see the live wording.
+    editing.goto(site + huabei.get_absolute_url())
+    expect(editing.locator("main")).not_to_contain_text("网络信号差或正在维护")
+
+    publishing = sign_in(browser, site, publisher)
+    publishing.goto(site + "/admin/kb/articledraft/")
+    assert axe(publishing) == []
+    row = publishing.locator("#result_list tbody tr").first
+    expect(row).to_contain_text("待审核")
+    expect(row).to_contain_text("小王")
+    row.get_by_role("link", name=huabei.title).click()
+    expect(publishing.locator(".kb-diff")).to_contain_text("网络信号差或正在维护")
+    assert axe(publishing) == []
+    publishing.get_by_role("button", name="发布这些修改").click()
+    expect(publishing.locator(".messagelist")).to_contain_text("修改已发布")
+
+    publishing.goto(site + huabei.get_absolute_url())
+    expect(publishing.locator("main")).to_contain_text("网络信号差或正在维护")
+    publishing.goto(f"{site}/admin/kb/article/{huabei.pk}/history/")
+    expect(publishing.locator("#change-history")).to_contain_text("发布 小王 提交的修改")
+
+
+def test_the_second_of_two_editors_is_refused_with_the_diff(site, browser, axe, staff_in, huabei):
+    huabei.status = Article.Status.DRAFT
+    huabei.save()
+    first = sign_in(browser, site, staff_in("编辑", "first"))
+    second = sign_in(browser, site, staff_in("编辑", "second"))
+    url = f"{site}/admin/kb/article/{huabei.pk}/change/"
+    first.goto(url)
+    second.goto(url)
+
+    cause_title(first, 2).fill("第一位编辑的修改")
+    save(first)
+    expect(first.locator(".messagelist")).to_be_visible()
+    second.fill("#id_title", "第二位编辑的标题")
+    save(second)
+
+    expect(second.locator(".errorlist.nonfield")).to_contain_text("没有保存")
+    expect(second.locator(".kb-diff ins")).to_contain_text(["第一位编辑的修改"])
+    expect(second.locator("#id_title")).to_have_value("第二位编辑的标题")  # nothing typed is lost
+    assert axe(second) == []
+    assert Cause.objects.get(article=huabei, position=2).title == "第一位编辑的修改"
+    huabei.refresh_from_db()
+    assert huabei.title != "第二位编辑的标题"
+
+
+def test_after_a_slug_change_the_old_address_leads_to_the_article(site, browser, publisher, huabei):
+    old = huabei.get_absolute_url()
+    page = sign_in(browser, site, publisher)
+    page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
+    page.fill("#id_slug", "huabei-huankuan-shibai")
+    save(page)
+    expect(page.locator(".messagelist")).to_be_visible()
+
+    for prefix in ("", "/zh-hant"):
+        response = page.goto(site + prefix + old)
+        assert response.status == 200
+        assert page.url == f"{site}{prefix}/articles/huabei-huankuan-shibai/"
