@@ -32,15 +32,17 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
-// A refused image upload: markdownx would type "Invalid response" into the text. Keep the text
-// as it was and show the server's reason (kb/editor.py answers {"field": ["..."]}) above it.
-document.addEventListener("markdownx.fileUploadError", function (event) {
-  var parent = event.target;
-  var editor = parent.querySelector(".markdownx-editor");
-  if (!editor) return;
-  var text = editor.value, start = editor.selectionStart, end = editor.selectionEnd;
-  var errors = (event.detail && event.detail[0]) || {};
-  var messages = Object.keys(errors).map(function (key) { return [].concat(errors[key])[0]; });
+// Images: a button beside each Markdown box as well as drag-and-drop and paste, all through
+// one upload that asks for the alt text first (required), puts the image on a line of its own,
+// and shows a refusal's reason (kb/editor.py answers {"field": ["..."]}) above the box: the
+// text is never touched by an error. markdownx's own upload would type "Invalid response" into
+// it, so its drop and paste handlers never see a file (this listener runs first, capturing).
+var IMAGE_TYPES = "image/png,image/jpeg,image/webp,image/gif";
+
+function editorParent(editor) { return editor.closest(".markdownx") || editor.parentNode; }
+
+function showUploadError(editor, message) {
+  var parent = editorParent(editor);
   var note = parent.querySelector(".upload-error");
   if (!note) {
     note = document.createElement("p");
@@ -48,14 +50,109 @@ document.addEventListener("markdownx.fileUploadError", function (event) {
     note.setAttribute("role", "alert");
     parent.insertBefore(note, parent.firstChild);
   }
-  note.textContent = messages[0] || "图片上传失败，请重试。";
-  setTimeout(function () { // after markdownx has inserted its text
-    editor.value = text;
-    editor.setSelectionRange(start, end);
-    editor.dispatchEvent(new Event("input")); // and the preview with it
-  }, 0);
-}, true);
-document.addEventListener("markdownx.fileUploadEnd", function (event) {
-  var note = event.target.querySelector(".upload-error");
+  note.textContent = message;
+}
+
+function clearUploadError(editor) {
+  var note = editorParent(editor).querySelector(".upload-error");
   if (note) note.remove();
-}, true);
+}
+
+function askAltText() {
+  var question = "图片的替代文字（必填）：用一句话说明图片的内容，读屏软件会读出它，图片打不开时也会显示。";
+  for (;;) {
+    var alt = window.prompt(question, "");
+    if (alt === null) return null; // cancelled: nothing is uploaded
+    alt = alt.trim();
+    if (alt) return alt.replace(/[\[\]\\]/g, "\\$&");
+    question = "替代文字不能为空。请用一句话说明图片的内容：";
+  }
+}
+
+function insertOnOwnLine(editor, markdown) {
+  var before = editor.value.slice(0, editor.selectionStart);
+  var after = editor.value.slice(editor.selectionEnd);
+  var lead = !before || /\n\n$/.test(before) ? "" : /\n$/.test(before) ? "\n" : "\n\n";
+  var tail = !after || /^\n\n/.test(after) ? "" : /^\n/.test(after) ? "\n" : "\n\n";
+  editor.value = before + lead + markdown + tail + after;
+  var caret = (before + lead + markdown).length;
+  editor.setSelectionRange(caret, caret);
+  editor.dispatchEvent(new Event("input")); // the preview follows
+}
+
+function csrfToken() {
+  var field = document.querySelector("input[name=csrfmiddlewaretoken]");
+  return field ? field.value : "";
+}
+
+function uploadImage(editor, file) {
+  var alt = askAltText();
+  if (alt === null) return;
+  var body = new FormData();
+  body.append("image", file);
+  body.append("csrfmiddlewaretoken", csrfToken());
+  editor.setAttribute("aria-busy", "true");
+  fetch(editor.getAttribute("data-markdownx-upload-urls-path"), {
+    method: "POST", body: body, credentials: "same-origin",
+    headers: { "X-Requested-With": "XMLHttpRequest" }, // markdownx answers JSON only then
+  })
+    .then(function (response) {
+      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+    })
+    .then(function (answer) {
+      var url = answer.ok && /\]\((.+)\)$/.exec(answer.data.image_code || "");
+      if (url) {
+        clearUploadError(editor);
+        insertOnOwnLine(editor, "![" + alt + "](" + url[1] + ")");
+        return;
+      }
+      var reasons = Object.keys(answer.data || {}).map(function (key) {
+        return [].concat(answer.data[key])[0];
+      });
+      showUploadError(editor, reasons[0] || "图片上传失败，请重试。");
+    })
+    .catch(function () { showUploadError(editor, "图片上传失败，请检查网络后重试。"); })
+    .then(function () { editor.removeAttribute("aria-busy"); });
+}
+
+function filesOf(event) {
+  var transfer = event.dataTransfer || event.clipboardData;
+  return transfer && transfer.files ? Array.prototype.slice.call(transfer.files) : [];
+}
+
+["drop", "paste"].forEach(function (type) {
+  document.addEventListener(type, function (event) {
+    var editor = event.target.closest && event.target.closest(".markdownx-editor");
+    var files = filesOf(event);
+    if (!editor || !files.length) return;
+    event.preventDefault();
+    event.stopPropagation();
+    files.forEach(function (file) { uploadImage(editor, file); });
+  }, true);
+});
+
+function addImageButtons(root) {
+  root.querySelectorAll(".markdownx-editor").forEach(function (editor) {
+    if (editor.id.indexOf("__prefix__") !== -1 || editor.dataset.kbImageButton) return;
+    editor.dataset.kbImageButton = "1";
+    var picker = document.createElement("input");
+    picker.type = "file";
+    picker.accept = IMAGE_TYPES;
+    picker.hidden = true;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button kb-image-button";
+    button.textContent = "插入图片";
+    var label = document.querySelector('label[for="' + editor.id + '"]');
+    if (label) button.setAttribute("aria-label", "插入图片：" + label.textContent.replace(/[:：]\s*$/, ""));
+    button.addEventListener("click", function () { picker.click(); });
+    picker.addEventListener("change", function () {
+      if (picker.files.length) uploadImage(editor, picker.files[0]);
+      picker.value = "";
+    });
+    editor.parentNode.insertBefore(button, editor);
+    editor.parentNode.insertBefore(picker, editor);
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { addImageButtons(document); });
+document.addEventListener("formset:added", function (event) { addImageButtons(event.target); });
