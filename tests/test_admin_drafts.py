@@ -184,3 +184,18 @@ def test_a_publisher_deletes_an_article_readers_opened(publisher_client, huabei)
     assert publisher_client.post(delete, {"post": "yes"}).status_code == 302
     assert not Article.objects.filter(pk=huabei.pk).exists()
     assert not ArticleHits.objects.filter(article_id=huabei.pk).exists()
+
+
+def test_a_new_row_left_without_a_number_comes_after_the_others(publisher_client, huabei):
+    data = open_form(publisher_client, huabei)
+    total = int(data["remedies-TOTAL_FORMS"])
+    data.update(
+        {
+            "remedies-TOTAL_FORMS": str(total + 1),
+            f"remedies-{total}-position": "",
+            f"remedies-{total}-text": "新的通用建议",
+        }
+    )
+    assert publisher_client.post(change_url(huabei), data).status_code == 302
+    advice = list(huabei.remedies.general_advice().values_list("text", flat=True))
+    assert advice[-1] == "新的通用建议" and len(advice) == total + 1

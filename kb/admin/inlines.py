@@ -81,6 +81,11 @@ class PositionedFormSet(OwnRowsFormSet):
     """Rows ordered by ``position``: positions must differ on the page, and reordering saves
     even though the database allows each position only once per article or cause."""
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Left empty, a row is numbered after the others (the editor's script fills it in too).
+        form.fields["position"].required = False
+
     def clean(self):
         # Before Django's own duplicate check, which names the field in English ("position").
         seen = set()
@@ -107,11 +112,24 @@ class PositionedFormSet(OwnRowsFormSet):
             elif position in seen:
                 form.add_error("position", _("序号 %(n)s 重复了。") % {"n": position})
             seen.add(position)
+        self._number_unnumbered_rows(seen | taken)
         # Then rows of other articles (refused on their own) and Django's duplicate check, which
         # skips the rows marked here.
         super().clean()
         if any(form.errors.get("position") for form in self.forms):
             raise ValidationError(_("请为每一行填写不同的序号。"))
+
+    def _number_unnumbered_rows(self, used):
+        for form in self.forms:
+            if (
+                hasattr(form, "cleaned_data")
+                and form.has_changed()
+                and not self._should_delete_form(form)
+                and form.cleaned_data.get("position") is None
+            ):
+                position = max(used, default=0) + 1
+                form.cleaned_data["position"] = form.instance.position = position
+                used.add(position)
 
     def save(self, commit=True):
         if self._parent_deleted():

@@ -156,3 +156,79 @@ function addImageButtons(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { addImageButtons(document); });
 document.addEventListener("formset:added", function (event) { addImageButtons(event.target); });
+
+// Order of causes, remedies and advice: 上移/下移 buttons beside each row's 序号 (keyboard and
+// mouse alike) swap it with its neighbour, numbers and place; a new row gets the next number.
+// The server keeps the rules (kb/admin/inlines.py): distinct numbers, 1 to 999, blank = next.
+function ownPosition(row) {
+  return Array.prototype.find.call(row.querySelectorAll('input[name$="-position"]'), function (box) {
+    return box.closest(".djn-inline-form") === row;
+  });
+}
+
+function siblingRows(row) {
+  return Array.prototype.filter.call(row.parentNode.children, function (other) {
+    return other.classList.contains("djn-inline-form") && !other.classList.contains("djn-empty-form")
+      && ownPosition(other);
+  });
+}
+
+function announce(text) {
+  var region = document.getElementById("kb-order-status");
+  if (!region) {
+    region = document.createElement("p");
+    region.id = "kb-order-status";
+    region.className = "visually-hidden";
+    region.setAttribute("role", "status");
+    document.body.appendChild(region);
+  }
+  region.textContent = text;
+}
+
+function moveRow(row, step) {
+  var rows = siblingRows(row);
+  var other = rows[rows.indexOf(row) + step];
+  if (!other) return;
+  var mine = ownPosition(row), theirs = ownPosition(other);
+  var number = mine.value;
+  mine.value = theirs.value;
+  theirs.value = number;
+  if (step < 0) other.before(row); else other.after(row);
+  announce("已移到第 " + (rows.indexOf(row) + step + 1) + " 行，序号 " + mine.value + "。");
+}
+
+function addOrderButtons(root) {
+  root.querySelectorAll(".djn-inline-form").forEach(function (row) {
+    var box = ownPosition(row);
+    if (!box || row.classList.contains("djn-empty-form") || box.dataset.kbOrder) return;
+    box.dataset.kbOrder = "1";
+    var tools = document.createElement("span");
+    tools.className = "kb-order";
+    [["上移", -1], ["下移", 1]].forEach(function (choice) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button kb-order__move";
+      button.textContent = choice[0];
+      button.setAttribute("aria-label", choice[0] + "这一行");
+      button.addEventListener("click", function () { moveRow(row, choice[1]); button.focus(); });
+      tools.appendChild(button);
+    });
+    box.after(tools);
+  });
+}
+
+function numberNewRow(row) {
+  var box = ownPosition(row);
+  if (!box || box.value) return;
+  var highest = siblingRows(row).reduce(function (most, other) {
+    return Math.max(most, parseInt(ownPosition(other).value, 10) || 0);
+  }, 0);
+  box.value = highest + 1;
+}
+
+document.addEventListener("DOMContentLoaded", function () { addOrderButtons(document); });
+document.addEventListener("formset:added", function (event) {
+  var row = event.target.closest(".djn-inline-form") || event.target;
+  numberNewRow(row);
+  addOrderButtons(row);
+});

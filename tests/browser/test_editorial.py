@@ -108,3 +108,33 @@ def test_after_a_slug_change_the_old_address_leads_to_the_article(site, browser,
         response = page.goto(site + prefix + old)
         assert response.status == 200
         assert page.url == f"{site}{prefix}/articles/huabei-huankuan-shibai/"
+
+
+def test_causes_are_reordered_from_the_keyboard_and_new_rows_numbered(
+    site, browser, axe, publisher, huabei
+):
+    first, second = (Cause.objects.get(article=huabei, position=n) for n in (1, 2))
+    page = sign_in(browser, site, publisher)
+    page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
+    box = cause_title(page, 1)
+    position = page.locator("#" + box.get_attribute("id").replace("-title", "-position"))
+    position.locator("xpath=following-sibling::span[1]").get_by_role(
+        "button", name="下移这一行"
+    ).focus()
+    page.keyboard.press("Enter")
+    expect(position).to_have_value("2")
+    expect(page.get_by_role("status")).to_contain_text("序号 2")
+    assert axe(page) == []
+
+    count = huabei.causes.count()
+    page.locator("#causes-group > .djn-add-item a, #causes-group .add-row a").last.click()
+    added = page.locator(f"input[name='causes-{count}-position']")
+    expect(added).to_have_value(str(count + 1))
+    page.fill(f"#id_causes-{count}-title", "新的原因")
+    save(page)
+    expect(page.locator(".messagelist")).to_be_visible()
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.position, second.position) == (2, 1)
+    assert Cause.objects.get(article=huabei, title="新的原因").position == count + 1
