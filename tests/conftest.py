@@ -34,6 +34,9 @@ def imported(db):
         from django.apps import apps
 
         importlib.import_module("kb.migrations.0007_editor_groups").create_groups(apps, None)
+        importlib.import_module("kb.migrations.0009_feedback_permissions").grant(apps, None)
+        workflow = importlib.import_module("kb.migrations.0014_editorial_workflow")
+        workflow.grant_change_feedback(apps, None)
     if not Synonym.objects.exists():
         defaults = importlib.import_module("kb.migrations.0005_default_synonyms")
         Synonym.objects.bulk_create(

@@ -2,6 +2,9 @@
 questions) and feedback votes (Feedback). Counts and votes only: no IP address or other
 personal data."""
 
+import re
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -102,6 +105,22 @@ class Feedback(models.Model):
     )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Staff follow-up: a comment read and dealt with, and personal data taken out of it.
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    redacted_at = models.DateTimeField(
+        _("隐去个人信息的时间"),
+        null=True,
+        blank=True,
+        help_text=_("补充说明中的手机号、证件号、银行卡号和邮箱已被替换。"),
+    )
 
     objects = FeedbackQuerySet.as_manager()
 
@@ -125,3 +144,24 @@ class Feedback(models.Model):
     def __str__(self):
         target = self.cause or self.article
         return f"{target}：{'有帮助' if self.helpful else '没帮助'}"
+
+    def redact(self):
+        """Take phone numbers, ID and card numbers and e-mail addresses out of the comment;
+        True if anything was taken out."""
+        redacted = redact_personal_data(self.comment)
+        if redacted == self.comment:
+            return False
+        self.comment = redacted
+        self.redacted_at = timezone.now()
+        return True
+
+
+# Readers paste their phone, ID card or bank card number, or an e-mail address, into comments
+# ("请打电话 13812345678"): any run of 7 or more digits (spaces and dashes allowed inside, an
+# ID card's final X included) and anything shaped like an address.
+PERSONAL_DATA = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+|(?<!\d)\d(?:[\s-]?\d){6,}[\dXx]?(?!\d)")
+REDACTED = "［已隐去］"
+
+
+def redact_personal_data(text):
+    return PERSONAL_DATA.sub(REDACTED, text)

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from kb.models import Article, Cause
+from kb.models import Article, Cause, Feedback
 
 
 def sign_in(browser, site, user):
@@ -138,3 +138,18 @@ def test_causes_are_reordered_from_the_keyboard_and_new_rows_numbered(
     second.refresh_from_db()
     assert (first.position, second.position) == (2, 1)
     assert Cause.objects.get(article=huabei, title="新的原因").position == count + 1
+
+
+def test_an_editor_redacts_a_reader_s_comment(site, browser, axe, editor, huabei):
+    feedback = Feedback.objects.create(
+        article=huabei, helpful=False, comment="请回电 13812345678", visitor="v"
+    )
+    page = sign_in(browser, site, editor)
+    page.goto(site + "/admin/kb/feedback/?handled=no")
+    assert axe(page) == []
+    page.locator(f"input[name=_selected_action][value='{feedback.pk}']").check()
+    page.select_option("select[name=action]", "redact_comments")
+    page.get_by_role("button", name=re.compile("执行")).click()
+    expect(page.locator(".messagelist")).to_contain_text("已隐去 1 条")
+    expect(page.locator("#result_list")).to_contain_text("请回电 ［已隐去］")
+    expect(page.locator("#result_list")).not_to_contain_text("13812345678")
