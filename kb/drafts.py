@@ -9,7 +9,8 @@ reaches readers. The same trick shows a draft (the edit form, the preview): ``ap
 writes it over the live rows inside a transaction and rolls back when the page is rendered, as
 reversion's own revision view does. Publishing applies it for good.
 
-One draft per article: saving again replaces it. States: 草稿 (saved), 待审核 (submitted),
+Restoring an older version (``restore``) writes it the same way. One draft per article:
+saving again replaces it. States: 草稿 (saved), 待审核 (submitted),
 已退回 (returned with a comment); publishing or discarding deletes it, and the history
 (kb.history) records who proposed and who published.
 """
@@ -20,6 +21,7 @@ import reversion
 from django.core import serializers
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import history
@@ -73,8 +75,28 @@ def live_changed_since(draft):
 
 def apply(draft):
     """Write the draft over its article's rows (in the caller's transaction)."""
-    article = Article.objects.get(pk=draft.article_id)
-    drafted = records(draft)
+    return apply_records(draft.article_id, records(draft))
+
+
+def restore(article, version, user):
+    """Make an older version what readers see (its wording; not its status or schedule), as a
+    new version of its own."""
+    when = date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
+    with transaction.atomic():
+        history.record_baseline(article, user)
+        with reversion.create_revision():
+            article = apply_records(article.pk, history.version_records(version))
+            reversion.add_to_revision(article)
+            reversion.set_user(user)
+            reversion.set_comment(_("恢复到 %(when)s 的版本") % {"when": when})
+    return article
+
+
+def apply_records(article_id, drafted):
+    """Write an article's records (a draft's, a version's) over its rows: rows not among them
+    go, rows among them are saved the ordinary way (so the search index follows), new ones
+    are added. In the caller's transaction."""
+    article = Article.objects.get(pk=article_id)
     live_causes = set(Cause.objects.filter(article=article).values_list("pk", flat=True))
     live_remedies = set(Remedy.objects.filter(article=article).values_list("pk", flat=True))
     kept_causes = [r.pk for r in drafted if isinstance(r, Cause) and r.pk in live_causes]

@@ -136,6 +136,20 @@ def inline_diff(old, new):
     return mark_safe("".join(removed)), mark_safe("".join(added))
 
 
+def version_records(version):
+    """The article and its causes and remedies as a version holds them (unsaved objects)."""
+    article_id = int(version.object_id)
+    records = []
+    for model in DIFF_FIELDS:
+        content_type = ContentType.objects.get_for_model(model)
+        for member in version.revision.version_set.filter(content_type=content_type):
+            record = member._object_version.object
+            owner = record.pk if model is Article else record.article_id
+            if owner == article_id:  # a list action's revision can hold several articles
+                records.append(record)
+    return records
+
+
 def records_snapshot(records):
     """{(model, pk): field values} of saved or deserialized records, as ``version_snapshot``."""
     return {
@@ -160,17 +174,7 @@ def live_snapshot(article):
 
 def version_snapshot(version):
     """{(model, pk): field values} of the article and its causes and remedies in a version."""
-    article_id = int(version.object_id)
-    snapshot = {}
-    for model in DIFF_FIELDS:
-        content_type = ContentType.objects.get_for_model(model)
-        for member in version.revision.version_set.filter(content_type=content_type):
-            values = member.field_dict
-            # A revision saved from a changelist action can hold several articles.
-            owner = values["id"] if model is Article else values["article_id"]
-            if owner == article_id:
-                snapshot[(model, int(member.object_id))] = values
-    return snapshot
+    return records_snapshot(version_records(version))
 
 
 def _cause_positions(snapshot):

@@ -193,10 +193,12 @@ def test_history_shows_who_changed_what_and_restores_the_old_wording(publisher_c
 
     restore_url = reverse("admin:kb_article_revision", args=[huabei.pk, baseline.pk])
     assert restore_url in diff
-    old = open_form(publisher_client, restore_url)
-    assert old[f"{cause_prefix(old, 2)}-title"] == "网络繁忙或不稳定"
+    # The confirmation shows what the restore changes against now, not a whole form.
+    confirm = publisher_client.get(restore_url).content.decode()
+    assert "网络<del>信号差</del>" in confirm and "网络<ins>繁忙或不稳定</ins>" in confirm
+    assert 'id="article_form"' not in confirm
     assert Cause.objects.get(article=huabei, position=2).title == "网络信号差"  # only a look
-    assert publisher_client.post(restore_url, old).status_code == 302
+    assert publisher_client.post(restore_url, {}).status_code == 302
 
     page = publisher_client.get(huabei.get_absolute_url()).content.decode()
     assert "网络繁忙或不稳定" in page and "网络信号差" not in page
@@ -364,7 +366,7 @@ def test_a_restore_saves_each_cause_the_ordinary_way_so_the_search_index_follows
     post_save.connect(record, sender=Cause)
     try:
         restore_url = reverse("admin:kb_article_revision", args=[huabei.pk, baseline.pk])
-        publisher_client.post(restore_url, open_form(publisher_client, restore_url))
+        publisher_client.post(restore_url, {})
     finally:
         post_save.disconnect(record, sender=Cause)
     # Signal handlers such as the search index's ignore raw saves; the last word is a normal one.
@@ -392,3 +394,21 @@ def test_the_admin_imports_no_public_view():
                 imported.update(f"{name}.{alias.name}" for alias in node.names)
     assert "kb.pages" in imported
     assert not {name for name in imported if name == "kb.views" or name.startswith("kb.views.")}
+
+
+def test_any_two_versions_are_compared(publisher_client, huabei):
+    from kb.history import article_versions
+
+    for title in ("网络信号差", "网络信号很差"):
+        data = open_form(publisher_client, change_url(huabei))
+        data[f"{cause_prefix(data, 2)}-title"] = title
+        save(publisher_client, change_url(huabei), data)
+    newest, _middle, baseline = article_versions(huabei)
+    history_page = publisher_client.get(reverse("admin:kb_article_history", args=[huabei.pk]))
+    assert "比较所选的两个版本" in history_page.content.decode()
+    compare = reverse("admin:kb_article_compare", args=[huabei.pk])
+    page = publisher_client.get(compare, {"from": baseline.pk, "to": newest.pk}).content.decode()
+    assert "网络<del>繁忙或不稳定</del>" in page and "网络<ins>信号很差</ins>" in page
+    # A version of something else, or nonsense, goes back to the history with a message.
+    odd = publisher_client.get(compare, {"from": "x", "to": newest.pk})
+    assert odd.status_code == 302

@@ -6,7 +6,6 @@ kb.admin.drafts."""
 
 import nested_admin
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -41,10 +40,13 @@ from .fields import TEXT_WIDGETS
 from .filters import ImportStateFilter, ProductFilter, ReviewFilter
 from .inlines import AdviceInline, CauseInline
 from .roles import can_publish, changes_need_review
+from .versions import VersionViewsMixin
 
 
 @admin.register(Article)
-class ArticleAdmin(DraftWorkflowMixin, VersionAdmin, nested_admin.NestedModelAdmin):
+class ArticleAdmin(
+    DraftWorkflowMixin, VersionViewsMixin, VersionAdmin, nested_admin.NestedModelAdmin
+):
     form = ArticleAdminForm
 
     class Media:  # admin.css: every admin page loads it (templates/admin/base_site.html)
@@ -201,12 +203,8 @@ class ArticleAdmin(DraftWorkflowMixin, VersionAdmin, nested_admin.NestedModelAdm
                 self.admin_site.admin_view(self.preview_view),
                 name="kb_article_preview",
             ),
-            path(
-                "<int:object_id>/history/<int:version_id>/changes/",
-                self.admin_site.admin_view(self.changes_view),
-                name="kb_article_changes",
-            ),
             *self.draft_urls(),
+            *self.version_urls(),
             *super().get_urls(),
         ]
 
@@ -240,65 +238,6 @@ class ArticleAdmin(DraftWorkflowMixin, VersionAdmin, nested_admin.NestedModelAdm
         response["X-Robots-Tag"] = "noindex"
         return response
 
-    def changes_view(self, request, object_id, version_id):
-        """What one saved version changed, as a readable diff, with the ways back."""
-        article = get_object_or_404(Article, pk=object_id)
-        if not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
-        version = get_object_or_404(
-            Version.objects.get_for_object(article).select_related("revision__user"),
-            pk=version_id,
-        )
-        before = history.previous_version(version)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": article,
-            "title": _("这次修改的内容"),
-            "version": version,
-            "saved_by": history.display_name(version.revision.user),
-            "previous": before,
-            "changes": history.changes_in(version),
-            "restore_url": self._revision_url(article, before) if before else None,
-            "this_url": self._revision_url(article, version),
-            "can_restore": self._may_restore(request, article),
-        }
-        return TemplateResponse(request, "admin/kb/article/version_changes.html", context)
-
-    def _may_restore(self, request, article):
-        # A restore changes the live article at once: a publisher's decision once it is live.
-        return self.has_change_permission(request, article) and not changes_need_review(
-            request.user, article
-        )
-
-    def _revision_url(self, article, version):
-        return reverse("admin:kb_article_revision", args=[article.pk, version.pk])
-
-    def history_view(self, request, object_id, extra_context=None):
-        versions = []
-        article = self.get_object(request, object_id)
-        if article is not None:
-            versions = [
-                {
-                    "version": version,
-                    "changes_url": reverse(
-                        "admin:kb_article_changes", args=[article.pk, version.pk]
-                    ),
-                    "restore_url": self._revision_url(article, version),
-                    "saved_by": history.display_name(version.revision.user),
-                }
-                for version in history.article_versions(article)
-            ]
-        return super().history_view(
-            request,
-            object_id,
-            {
-                "versions": versions,
-                "can_restore": article is not None and self._may_restore(request, article),
-                **(extra_context or {}),
-            },
-        )
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "POST":
             article = self.get_object(request, object_id)
@@ -306,21 +245,9 @@ class ArticleAdmin(DraftWorkflowMixin, VersionAdmin, nested_admin.NestedModelAdm
                 history.record_baseline(article, request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        # reversion finds the version by its id and object id alone, whatever the model: a
-        # version of another article's cause with this article's id would revert (and so
-        # publish) that article's older revision. Only this article's own versions restore.
-        versions = Version.objects.get_for_object_reference(Article, unquote(object_id))
-        get_object_or_404(versions, pk=version_id)
-        if not self._may_restore(request, get_object_or_404(Article, pk=unquote(object_id))):
-            raise PermissionDenied
-        # Restoring writes the old rows back without their save() methods or normal signals;
-        # save_related then saves each of them once more, the ordinary way (see there).
-        request.kb_restoring = True
-        return super().revision_view(request, object_id, version_id, extra_context)
-
     def recover_view(self, request, version_id, extra_context=None):
-        # As above: only a deleted article's last version (the 恢复已删除的文章 list) recovers.
+        # Only a deleted article's last version (the 恢复已删除的文章 list) recovers: reversion
+        # would take any version with that id, of any model (see VersionViewsMixin.revision_view).
         get_object_or_404(Version.objects.get_deleted(Article), pk=version_id)
         request.kb_restoring = True
         return super().recover_view(request, version_id, extra_context)
