@@ -285,6 +285,10 @@ class ArticleAdmin(
             shows_draft = context.get("drafting") and context.get("pending_draft")
             context["preview_url"] = preview + "?draft=1" if shows_draft else preview
             context["draft_url"] = self.draft_url(obj)
+            # Deleting is a link of its own below the form, away from the save buttons.
+            context["show_delete"] = False
+            if self.has_delete_permission(request, obj):
+                context["delete_url"] = reverse("admin:kb_article_delete", args=[obj.pk])
         return super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )

@@ -153,3 +153,23 @@ def test_an_editor_redacts_a_reader_s_comment(site, browser, axe, editor, huabei
     expect(page.locator(".messagelist")).to_contain_text("已隐去 1 条")
     expect(page.locator("#result_list")).to_contain_text("请回电 ［已隐去］")
     expect(page.locator("#result_list")).not_to_contain_text("13812345678")
+
+
+def test_on_a_phone_the_save_button_is_in_reach_and_nothing_is_clipped(
+    site, browser, axe, publisher, huabei
+):
+    page = sign_in(browser, site, publisher)  # 390 px wide
+    page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
+    save_button = page.locator("input[name=_save]")
+    expect(save_button).to_be_in_viewport()  # without scrolling through 8,000 px
+    page.mouse.wheel(0, 3000)
+    expect(save_button).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Deleting is apart from saving, below the form.
+    delete = page.get_by_role("link", name="删除这篇文章")
+    assert not page.locator(".submit-row").get_by_role("link", name=re.compile("删除")).count()
+    assert delete.bounding_box()["y"] > save_button.bounding_box()["y"]
+    assert axe(page) == []
+
+    page.goto(f"{site}/admin/kb/article/{huabei.pk}/preview/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
