@@ -1,3 +1,4 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 
@@ -29,3 +30,9 @@ class HelpCentreAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "kb.admin_site.HelpCentreAdminSite"
+
+
+class LoginProtectionConfig(axes_apps.AppConfig):
+    """django-axes under a Chinese name: its app has none of its own to translate ("Axes")."""
+
+    verbose_name = "登录保护"

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -383,5 +384,8 @@ def _without(listing, prefixes):
         if isinstance(item, list):
             kept.append(_without(item, prefixes))
         elif not str(item).startswith(prefixes):
-            kept.append(item)
+            # Django writes "原因: <a ...>" with an ASCII colon: Chinese punctuation instead
+            # (a plain string, escaped when shown, stays plain).
+            chinese = str(item).replace(": ", "：", 1)
+            kept.append(mark_safe(chinese) if isinstance(item, SafeData) else chinese)
     return [item for item in kept if item != []]
