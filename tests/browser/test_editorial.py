@@ -173,3 +173,27 @@ def test_on_a_phone_the_save_button_is_in_reach_and_nothing_is_clipped(
 
     page.goto(f"{site}/admin/kb/article/{huabei.pk}/preview/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_publisher_compares_versions_and_restores_from_a_short_page(
+    site, browser, axe, publisher, huabei
+):
+    page = sign_in(browser, site, publisher)
+    page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
+    cause_title(page, 2).fill("网络信号差")
+    save(page)
+    expect(page.locator(".messagelist")).to_be_visible()
+
+    page.goto(f"{site}/admin/kb/article/{huabei.pk}/history/")
+    assert axe(page) == []
+    page.get_by_role("button", name="比较所选的两个版本").click()
+    expect(page.locator(".kb-diff")).to_contain_text("网络信号差")
+    assert axe(page) == []
+
+    page.goto(f"{site}/admin/kb/article/{huabei.pk}/history/")
+    page.get_by_role("link", name="恢复到这个版本").first.click()
+    assert page.evaluate("document.documentElement.scrollHeight") < 2000
+    assert axe(page) == []
+    page.get_by_role("button", name="恢复到这个版本").click()
+    expect(page.locator(".messagelist")).to_contain_text("已恢复")
+    assert Cause.objects.get(article=huabei, position=2).title == "网络繁忙或不稳定"
