@@ -26,17 +26,9 @@ def imported(db):
     emptied the database, data migrations' rows with it: the default synonyms come back too)."""
     if not Article.objects.exists():
         import_paths()
-    from django.contrib.auth.models import Group
-
     from kb.search.models import Synonym
 
-    if not Group.objects.exists():  # the staff roles (a data migration) went with the flush too
-        from django.apps import apps
-
-        importlib.import_module("kb.migrations.0007_editor_groups").create_groups(apps, None)
-        importlib.import_module("kb.migrations.0009_feedback_permissions").grant(apps, None)
-        workflow = importlib.import_module("kb.migrations.0014_editorial_workflow")
-        workflow.grant_change_feedback(apps, None)
+    _ensure_staff_groups()  # the staff roles (a data migration) went with the flush too
     if not Synonym.objects.exists():
         defaults = importlib.import_module("kb.migrations.0005_default_synonyms")
         Synonym.objects.bulk_create(
@@ -114,6 +106,7 @@ def _ensure_staff_groups():
         ("0007_editor_groups", "create_groups"),
         ("0009_feedback_permissions", "grant"),
         ("0013_synonym_permissions", "grant"),
+        ("0016_editorial_workflow", "grant_change_feedback"),
     ):
         getattr(importlib.import_module(f"kb.migrations.{name}"), function)(apps, None)
 
