@@ -20,8 +20,8 @@ from kb.search.models import (
 from .categories import Category
 from .content import Article, Cause, ImportTracked, Remedy
 from .readers import ArticleHits, Feedback
-from .serving import ContentVersion, StoredUpload
 from .revisions import ArticleDraft, ArticleSlug
+from .serving import ContentVersion, StoredUpload
 
 __all__ = [
     "Article",
