@@ -91,9 +91,21 @@ def remove_pinyin_artefacts(text):
     return _PINYIN_GLOSS.sub("", text)
 
 
+# A pair of straight double quotes on one line with Chinese inside or beside it: “...”.
+_STRAIGHT_QUOTES = re.compile(r'"([^"\n]*)"')
+
+
+def _chinese_quotes(match):
+    inner = match.group(0)
+    around = match.string[max(0, match.start() - 1) : match.end() + 1]
+    return f"“{match.group(1)}”" if has_cjk(around) else inner
+
+
 def normalize_punctuation(text):
-    """Turn ASCII ``,:;?!`` that touch Chinese characters into their full-width forms."""
-    return _ASCII_PUNCT_IN_CHINESE.sub(lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
+    """Turn ASCII ``,:;?!`` that touch Chinese characters into their full-width forms, and
+    straight double quotes around or beside Chinese text into Chinese ones (“...”)."""
+    text = _ASCII_PUNCT_IN_CHINESE.sub(lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
+    return _STRAIGHT_QUOTES.sub(_chinese_quotes, text)
 
 
 def clean_text(text):

@@ -1,6 +1,18 @@
 """Import of the source texts: clean (kb.text) -> parse (parser) -> sync to the database (sync)."""
 
-from .parser import ContentError, parse_file, parse_text
-from .sync import ImportReport, import_paths
+from .errors import ContentError, ContentErrors
+from .parser import parse_file, parse_source, parse_text
+from .sync import ImportReport, Source, import_paths, import_sources, iter_import
 
-__all__ = ["ContentError", "ImportReport", "import_paths", "parse_file", "parse_text"]
+__all__ = [
+    "ContentError",
+    "ContentErrors",
+    "ImportReport",
+    "Source",
+    "import_paths",
+    "import_sources",
+    "iter_import",
+    "parse_file",
+    "parse_source",
+    "parse_text",
+]

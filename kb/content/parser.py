@@ -15,14 +15,9 @@ from pathlib import Path
 
 from kb.text import clean_text, pinyin_slug
 
-
-class ContentError(Exception):
-    """A source text that cannot be imported; the message names the file and line."""
-
-    def __init__(self, path, line, message):
-        self.path, self.line, self.message = str(path), line, message
-        where = f"{self.path}:{line}" if line else self.path
-        super().__init__(f"{where}: {message}")
+from .advice import split_advice
+from .encodings import decode_source
+from .errors import ContentError
 
 
 @dataclass
@@ -52,8 +47,6 @@ class ParsedArticle:
 
 
 _CAUSE_LINE = re.compile(r"^\s*(\d{1,3})\s*[、.．]\s*(\S.*?)\s*$")
-_SENTENCE = re.compile(r"[^。！？]+(?:[。！？]+[”」』）]*|$)")
-
 # The question line ends "...，通常是以下原因造成的：" or "...的原因如下："; the title keeps the
 # problem itself and names it as causes: 花呗分期后无法还款的原因.
 _QUESTION_TAILS = (
@@ -64,42 +57,6 @@ _QUESTION_TAILS = (
     ),
     re.compile(r"的?(?:原因|情况)(?:主要)?(?:如下|有(?:以下|下面)?(?:几个|几种|这些)?)?$"),
 )
-
-# A remedy is a sentence with a clause that tells the reader what to do: an optional connective,
-# an optional subject (the texts call the reader 用户), an optional adverb, then a modal of advice.
-_ADVICE_CLAUSE = re.compile(
-    r"^(?:另外|这时候|这时|此时|那么|因此|所以|当然|此外)?"
-    r"(?:用户|您|你|紧急联系人|借款人)?"
-    r"(?:就|也|都|只|还|则|一定|先)?"
-    r"(?:请|建议|务必|必须|应该|应当|最好|尽量|只能|只需要?|需要确保|确保|可以|不需要|无需|不必)"
-)
-_SOLUTION_PHRASE = re.compile(r"(?:才是|就是)(?:解决|处理)[^，。]{0,8}(?:办法|方法)")
-_CLAUSE_SPLIT = re.compile(r"[，；：、]")
-
-
-def split_sentences(paragraph):
-    return [s.strip() for s in _SENTENCE.findall(paragraph) if s.strip()]
-
-
-def is_actionable(sentence):
-    """Whether a sentence tells the reader what to do (a remedy) rather than explains."""
-    if "以上" in sentence:  # "与以上原因有关": a sentence that sums up, not advice
-        return False
-    if _SOLUTION_PHRASE.search(sentence):
-        return True
-    return any(_ADVICE_CLAUSE.match(clause.strip()) for clause in _CLAUSE_SPLIT.split(sentence))
-
-
-def split_advice(paragraphs):
-    """(explanation paragraphs without the remedies, remedy sentences in order)."""
-    explanation, remedies = [], []
-    for paragraph in paragraphs:
-        kept = []
-        for sentence in split_sentences(paragraph):
-            (remedies if is_actionable(sentence) else kept).append(sentence)
-        if kept:
-            explanation.append("".join(kept))
-    return explanation, remedies
 
 
 def title_from_question(question):
@@ -115,14 +72,6 @@ class _Block:
     line: int
     raw_lines: list[str]
     causes: list[tuple[int, int, str, list[str]]] = field(default_factory=list)
-
-
-def _decode(data, path):
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ContentError(path, line, "not valid UTF-8 text") from None
 
 
 def parse_text(text, path="<text>"):
@@ -211,6 +160,12 @@ def _article_from_block(block, path):
     )
 
 
+def parse_source(data, path):
+    """(articles, encoding name) of a source file's bytes, in any encoding decode_source reads."""
+    text, encoding = decode_source(data, path)
+    return parse_text(text, path), encoding
+
+
 def parse_file(path, display_path=None):
     path = Path(path)
     shown = display_path or path
@@ -218,4 +173,4 @@ def parse_file(path, display_path=None):
         data = path.read_bytes()
     except OSError as error:
         raise ContentError(shown, 0, f"cannot read: {error.strerror}") from None
-    return parse_text(_decode(data, shown), shown)
+    return parse_source(data, shown)[0]

@@ -12,6 +12,7 @@ saved one by one, since only they can conflict.
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -23,7 +24,26 @@ from kb.models import Article, Category, Cause, Remedy
 from kb.search.indexer import deferred_indexing, index_article
 
 from .catalog import CATALOG_FILE, classify, load_catalog
-from .parser import ContentError, parse_file
+from .errors import ContentError, ContentErrors
+from .parser import ParsedArticle, parse_source
+from .validation import validate_article
+
+
+class Source(NamedTuple):
+    """One source text as read: its name (as errors and provenance show it) and its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass
+class ArticleChange:
+    """What an import does to one parsed article: ``state`` is new, changed, unchanged or
+    conflict (staff edited something the source changed; that part is left as it is)."""
+
+    parsed: ParsedArticle
+    state: str
+    conflicts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -47,6 +67,8 @@ class ImportReport:
     remedies: Counts = field(default_factory=Counts)
     conflicts: list[str] = field(default_factory=list)
     dry_run: bool = False
+    encodings: dict[str, str] = field(default_factory=dict)  # file -> encoding it was read in
+    articles_changed: list[ArticleChange] = field(default_factory=list)
 
     @property
     def changes(self):
@@ -91,6 +113,17 @@ def _display(path):
         return str(path)
 
 
+def read_sources(files):
+    """The Source of each file, named relative to the project when it is inside it."""
+    sources = []
+    for path in files:
+        try:
+            sources.append(Source(_display(path), path.read_bytes()))
+        except OSError as error:
+            raise ContentError(_display(path), 0, f"cannot read: {error.strerror}") from None
+    return sources
+
+
 def import_paths(paths=None, dry_run=False, progress=None):
     """Import the source texts at ``paths`` (default: ``settings.KB_CONTENT_DIR``).
 
@@ -100,28 +133,65 @@ def import_paths(paths=None, dry_run=False, progress=None):
     (``"write"``) and indexed (``"index"``).
     """
     files, catalog_path = collect_files(paths or [settings.KB_CONTENT_DIR])
-    products = load_catalog(catalog_path)
-    parsed, seen = [], {}
-    for done, path in enumerate(files, start=1):
-        for article in parse_file(path, display_path=_display(path)):
-            if article.source_key in seen:
-                raise ContentError(
-                    article.source_file,
-                    article.source_line,
-                    f"the same article as {seen[article.source_key]} ({article.title})",
-                )
-            seen[article.source_key] = f"{article.source_file}:{article.source_line}"
-            parsed.append(article)
-        if progress:
-            progress("read", done, len(files))
+    sources = read_sources(files)
+    if progress:
+        progress("read", len(files), len(files))
+    return import_sources(sources, catalog_path, dry_run=dry_run, progress=progress)
 
-    report = ImportReport(files=[_display(p) for p in files], dry_run=dry_run)
+
+def import_sources(sources, catalog_path=None, dry_run=False, publish=True, progress=None):
+    """Import ``sources`` (Source: name and bytes, from files or an upload in the admin); new
+    articles are published unless ``publish`` is false (then drafts). See iter_import;
+    ``progress`` as for import_paths."""
+    steps = iter_import(sources, catalog_path, dry_run=dry_run, publish=publish, progress=progress)
+    while True:
+        try:
+            done, total = next(steps)
+        except StopIteration as finished:
+            return finished.value
+        if progress:
+            progress("write", done, total)
+
+
+def parse_sources(sources):
+    """(parsed articles, {name: encoding}) of ``sources``, every field validated; raises
+    ContentErrors with the first error of every file that cannot be imported."""
+    parsed, encodings, errors, seen = [], {}, [], {}
+    for source in sources:
+        try:
+            articles, encodings[source.name] = parse_source(source.data, source.name)
+            for article in articles:
+                validate_article(article)
+                if article.source_key in seen:
+                    raise ContentError(
+                        article.source_file,
+                        article.source_line,
+                        f"the same article as {seen[article.source_key]} ({article.title})",
+                    )
+                seen[article.source_key] = f"{article.source_file}:{article.source_line}"
+        except ContentError as error:
+            errors.append(error)
+            continue
+        parsed += articles
+    if errors:
+        raise ContentErrors(errors)
+    return parsed, encodings
+
+
+def iter_import(sources, catalog_path=None, dry_run=False, publish=True, progress=None):
+    """The import, one article at a time: yields (articles done, articles in all) after each,
+    and returns the ImportReport. The admin streams these as its progress; everything runs in
+    one transaction, which a generator closed early (a reader gone) rolls back."""
+    products = load_catalog(catalog_path or Path(settings.KB_CONTENT_DIR) / CATALOG_FILE)
+    parsed, encodings = parse_sources(sources)
+    report = ImportReport(files=[s.name for s in sources], dry_run=dry_run, encodings=encodings)
+    status = Article.Status.PUBLISHED if publish else Article.Status.DRAFT
     index_progress = (lambda done, total: progress("index", done, total)) if progress else None
     with transaction.atomic():
         with deferred_indexing(progress=index_progress):  # the index follows, once, at the end
             categories = _sync_categories(products)
             existing = _existing_articles(parsed)
-            new = _NewArticles(report)
+            new = _NewArticles(report, status)
             for done, article in enumerate(parsed, start=1):
                 _, topic = classify(products, article.title + article.question)
                 category = categories[topic.slug]
@@ -129,8 +199,8 @@ def import_paths(paths=None, dry_run=False, progress=None):
                     _sync_article(article, existing[article.source_key], category, report)
                 else:
                     new.add(article, category)
-                if progress:
-                    progress("write", done, len(parsed))
+                    report.articles_changed.append(ArticleChange(article, "new"))
+                yield done, len(parsed)
             new.write()
         if dry_run:
             transaction.set_rollback(True)
@@ -150,8 +220,9 @@ class _NewArticles:
     """Articles the database does not hold yet, written with their causes and remedies in one
     bulk insert per model. Nothing of them can conflict: staff never saw them."""
 
-    def __init__(self, report):
+    def __init__(self, report, status):
         self.report = report
+        self.status = status
         self.pending = []  # (Article, parsed)
         self.slugs_in_use = None
 
@@ -168,7 +239,7 @@ class _NewArticles:
             category=category,
             source_key=parsed.source_key,
             slug=slug,
-            status=Article.Status.PUBLISHED,
+            status=self.status,
             # Whether a collector used the contacts or the address book is not something a
             # reader can tell: no yes/no questions there unless staff turn them on.
             offer_troubleshooter=not category.is_collection_topic,
@@ -287,7 +358,16 @@ def _create(model, values, counts):
 
 def _sync_article(parsed, article, category, report):
     """Bring an article the importer wrote before (its causes and remedies prefetched) up to
-    date with its source, record by record, leaving staff edits alone."""
+    date with its source, record by record, leaving staff edits alone; say what it did."""
+    before = (report.changes, len(report.conflicts))
+    _sync_article_rows(parsed, article, category, report)
+    conflicts = report.conflicts[before[1] :]
+    changed = report.changes > before[0]
+    state = "conflict" if conflicts else ("changed" if changed else "unchanged")
+    report.articles_changed.append(ArticleChange(parsed, state, conflicts))
+
+
+def _sync_article_rows(parsed, article, category, report):
     values = dict(
         title=parsed.title, question=parsed.question, closing=parsed.closing, category=category
     )
