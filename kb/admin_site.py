@@ -1,5 +1,7 @@
 """The help centre's admin site: Django's, with Chinese titles and the read-only reports
-(kb.reports) listed beside the models. Installed as admin.site by kb.apps.HelpCentreAdminConfig."""
+(kb.reports) listed beside the models, and its own pages: the import (kb.admin.imports), the
+search work queue and the charts (kb.admin.queue). Installed as admin.site by
+kb.apps.HelpCentreAdminConfig."""
 
 from django import forms
 from django.contrib import admin
@@ -28,7 +30,30 @@ class HelpCentreAdminSite(admin.AdminSite):
     index_title = _("内容与报表")
 
     def get_urls(self):
+        from .admin import imports, queue  # they import the models: not before the apps load
+
         return [
+            # Before the model admins' URLs: the article admin would take "import/" for an id.
+            path(
+                "kb/article/import/",
+                self.admin_view(lambda request: imports.import_view(self, request)),
+                name="kb_article_import",
+            ),
+            path(
+                "kb/article/import/apply/",
+                self.admin_view(lambda request: imports.apply_view(self, request)),
+                name="kb_article_import_apply",
+            ),
+            path(
+                "search-queue/",
+                self.admin_view(lambda request: queue.queue_view(self, request)),
+                name="kb_search_queue",
+            ),
+            path(
+                "charts/",
+                self.admin_view(lambda request: queue.charts_view(self, request)),
+                name="kb_charts",
+            ),
             path("reports/", self.admin_view(self.reports_index), name="reports"),
             path("reports/<slug:slug>/", self.admin_view(self.report_view), name="report"),
             *super().get_urls(),
@@ -57,10 +82,28 @@ class HelpCentreAdminSite(admin.AdminSite):
                             "view_only": True,
                         }
                         for r in visible
-                    ],
+                    ]
+                    + self._staff_pages(request),
                 }
             )
         return app_list
+
+    def _staff_pages(self, request):
+        """The work queue and the charts, for those who read the search log."""
+        if not request.user.has_perm("kb.view_searchlog"):
+            return []
+        pages = [(_("搜索工作队列"), "kb_search_queue"), (_("图表"), "kb_charts")]
+        return [
+            {
+                "name": name,
+                "object_name": url_name,
+                "perms": {"view": True},
+                "admin_url": reverse(f"admin:{url_name}", current_app=self.name),
+                "add_url": None,
+                "view_only": True,
+            }
+            for name, url_name in pages
+        ]
 
     def reports_index(self, request):
         visible = reports.visible_reports(request.user)

@@ -74,6 +74,11 @@ class ImportReport:
     def changes(self):
         return self.articles.changed + self.causes.changed + self.remedies.changed
 
+    @property
+    def counted(self):
+        """(Chinese name, Counts) of articles, causes and remedies, for the admin's pages."""
+        return [("文章", self.articles), ("原因", self.causes), ("解决办法", self.remedies)]
+
     def summary_lines(self):
         lines = []
         for name in ("articles", "causes", "remedies"):

@@ -6,9 +6,11 @@
 - ``serving``: what every app server shares to serve pages (ContentVersion, StoredUpload);
 - ``revisions``: ArticleDraft (proposed changes to a live article) and ArticleSlug (old URLs);
 - ``kb.search.models``: the search's own models (synonyms, index documents and state, the
-  search log and its daily counts), kept next to the search code.
+  search log and its daily counts), kept next to the search code;
+- ``kb.search.curation``: what staff decide about queries (best bets, out of scope).
 """
 
+from kb.search.curation import BestBet, OutOfScopeQuery
 from kb.search.models import (
     SearchDocument,
     SearchIndexState,
@@ -28,11 +30,13 @@ __all__ = [
     "ArticleDraft",
     "ArticleHits",
     "ArticleSlug",
+    "BestBet",
     "Category",
     "Cause",
     "ContentVersion",
     "Feedback",
     "ImportTracked",
+    "OutOfScopeQuery",
     "Remedy",
     "SearchDocument",
     "SearchIndexState",

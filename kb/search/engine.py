@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from . import best_bets
 from . import log as search_log
 from .backends import SearchBackend, get_backend
 from .models import SearchDocument
@@ -133,6 +134,7 @@ def search(raw_query, page=1, per_page=PER_PAGE, log=False):
         ranked = rank(
             [Candidate.from_row(r) for r in rows], query, index_statistics.rarity(query, backend)
         )
+        ranked = best_bets.apply(query, ranked)
         result.count = len(ranked)
         result.page = min(max(1, page), result.num_pages)
         start = (result.page - 1) * per_page
