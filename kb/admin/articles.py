@@ -76,6 +76,7 @@ class ArticleAdmin(
     formfield_overrides = TEXT_WIDGETS
     actions = ["publish", "unpublish", "mark_reviewed"]
     change_form_template = "admin/kb/article/change_form.html"
+    change_list_template = "admin/kb/article/change_list.html"  # adds 导入来源文本
     history_latest_first = True
     object_history_template = "admin/kb/article/object_history.html"
     fieldsets = [

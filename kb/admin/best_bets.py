@@ -10,13 +10,16 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kb.models import BestBet, Cause, OutOfScopeQuery
+from kb.models import Article, BestBet, Cause, OutOfScopeQuery
 
 FROM_QUEUE = "from"
 
 
 class BackToQueueMixin:
     """After saving a form opened from the work queue (``?from=queue``), show the queue."""
+
+    class Media:
+        css = {"all": ["kb/admin.css"]}
 
     def response_add(self, request, obj, post_url_continue=None):
         if request.GET.get(FROM_QUEUE) == "queue" and "_continue" not in request.POST:
@@ -35,11 +38,12 @@ class BestBetAdmin(BackToQueueMixin, admin.ModelAdmin):
     list_display = ["phrase", "article", "cause", "enabled", "note", "updated_at"]
     list_filter = ["enabled"]
     search_fields = ["phrase", "note", "article__title"]
-    autocomplete_fields = ["article"]
     fields = ["phrase", "article", "cause", "enabled", "note", "updated_at"]
     readonly_fields = ["updated_at"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article":
+            kwargs["queryset"] = Article.objects.order_by("title")
         if db_field.name == "cause":
             kwargs["queryset"] = Cause.objects.select_related("article").order_by(
                 "article__title", "position"
