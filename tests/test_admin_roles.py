@@ -27,7 +27,15 @@ def test_the_migration_creates_both_groups():
     assert {"add_article", "change_article", "change_cause", "delete_remedy"} <= editors
     assert {"add_synonym", "change_synonym"} <= editors
     assert "publish_article" not in editors and "delete_article" not in editors
-    assert publishers - editors == {"publish_article", "delete_article", "delete_synonym"}
+    assert {"view_bestbet", "view_outofscopequery"} <= editors
+    # Best bets and out-of-scope marks change what every reader finds: 发布 only.
+    assert publishers - editors == {
+        "publish_article",
+        "delete_article",
+        "delete_synonym",
+        *("add_bestbet", "change_bestbet", "delete_bestbet"),
+        *("add_outofscopequery", "change_outofscopequery", "delete_outofscopequery"),
+    }
 
 
 def test_an_editor_edits_a_draft_but_cannot_publish_it(editor_client, huabei):
