@@ -93,6 +93,29 @@ class TestImport:
         assert 'name="publish"' not in page
         assert editor_client.post(APPLY, {"token": "x"}).status_code == 403
 
+    def test_a_large_batch_streams_its_progress(self, publisher_client, imported):
+        batch = "".join(
+            f"第{n}号产品无法登录,原因如下:\n1、账号异常\n账号被冻结。请联系客服解冻。\n"
+            for n in range(40)
+        )
+        page = upload(publisher_client, ("batch.txt", batch.encode())).content.decode()
+        token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+        response = publisher_client.post(APPLY, {"token": token})
+        assert response.streaming and "no-store" in response["Cache-Control"]
+        chunks = [chunk.decode() for chunk in response.streaming_content]
+        progress = [c for c in chunks if "已处理" in c]
+        assert len(progress) == 20 and "已处理 40 / 40 篇" in progress[-1]
+        assert Article.objects.filter(title__endswith="号产品无法登录的原因").count() == 40
+
+    def test_preview_names_conflicts_with_staff_edits(self, publisher_client, huabei, content_dir):
+        cause = huabei.causes.get(position=1)
+        cause.title = "编辑改过的标题"
+        cause.save()
+        real = (content_dir / "000_1740def839575a46.txt").read_bytes()
+        page = text(upload(publisher_client, ("000.txt", real)))
+        assert "冲突" in page and "edited by staff since the last import" in page
+        assert "无改动" in page  # the other article
+
     def test_an_oversized_upload_is_refused(self, publisher_client, imported):
         page = text(upload(publisher_client, ("big.txt", b"a" * (2 * 1024 * 1024 + 1))))
         assert "文件合计不能超过 2 MB。" in page

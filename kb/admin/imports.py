@@ -157,7 +157,6 @@ def apply_view(site, request):
     response = StreamingHttpResponse(
         _progress(head, tail, sources, publish, request), content_type="text/html; charset=utf-8"
     )
-    response["Cache-Control"] = "no-store"
     response["X-Accel-Buffering"] = "no"  # nginx passes each line on as it comes
     return response
 
