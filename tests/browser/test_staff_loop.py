@@ -3,7 +3,6 @@ source text, read the preview, 导入, find the article; search for something th
 not answer, find it in the work queue, answer it with a best bet, search again and land on it.
 axe finds nothing on the new admin pages."""
 
-import importlib
 from pathlib import Path
 
 import pytest
@@ -15,38 +14,6 @@ from kb.search import log as search_log
 
 SOURCE = Path(__file__).parent.parent / "fixtures" / "sources" / "jiebei_other_phrasings.txt"
 UNANSWERED = "咕噜咕噜怎么办"
-MIGRATIONS_WITH_GRANTS = [
-    "0007_editor_groups",
-    "0009_feedback_permissions",
-    "0013_synonym_permissions",
-    "0014_best_bets",
-]
-
-
-@pytest.fixture
-def staff_in(live_server, staff_in):
-    """The groups as the migrations make them: a live-server test before this one flushed the
-    database, data migrations' rows with it."""
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    grants = {}
-    for name in MIGRATIONS_WITH_GRANTS:
-        migration = importlib.import_module(f"kb.migrations.{name}")
-        given = getattr(migration, "GRANTS", None) or migration.GROUPS
-        if isinstance(given, list):  # 0009: the same permissions for each group
-            given = dict.fromkeys(given, migration.CODENAMES)
-        for group, codenames in given.items():
-            grants.setdefault(group, set()).update(codenames)
-    for name, codenames in grants.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="kb", codename__in=codenames)
-        )
-    return staff_in
 
 
 def sign_in(page, site, user):
