@@ -184,8 +184,9 @@ class TestWorkQueue:
         searched("咕噜咕噜怎么办", 3, 3, days_ago=20)
         searched("咕嚕咕嚕 怎麼辦？", 2, 2)
         page = text(publisher_client.get(QUEUE))
-        assert '<th scope="row">咕噜咕噜怎么办</th> <td>5</td> <td>5</td>' in page
-        assert "仍无结果" in page and "<td>下降</td>" in page
+        row = '<th scope="row">咕噜咕噜怎么办</th> <td data-label="搜索次数">5</td> '
+        assert row + '<td data-label="无结果次数">5</td>' in page
+        assert "仍无结果" in page and '<td data-label="趋势">下降</td>' in page
         link = (
             re.search(r'href="([^"]*bestbet/add/\?phrase=[^"]*)"', page)
             .group(1)

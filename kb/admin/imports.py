@@ -18,6 +18,7 @@ import secrets
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -186,7 +187,7 @@ def _progress(head, tail, sources, publish, request):
             {"report": report, "publish": publish},
             request=request,
         )
-    except ContentError as error:  # the database moved on since the preview
+    except (ContentError, DatabaseError) as error:  # the database moved on since the preview
         yield format_html(
             '</ol><p class="errornote">{}：{}</p><ol>', _("导入失败，未做任何改动"), error
         )
