@@ -107,6 +107,7 @@ def _ensure_staff_groups():
         ("0009_feedback_permissions", "grant"),
         ("0013_synonym_permissions", "grant"),
         ("0016_editorial_workflow", "grant_change_feedback"),
+        ("0017_best_bets", "grant"),
     ):
         getattr(importlib.import_module(f"kb.migrations.{name}"), function)(apps, None)
 

@@ -74,7 +74,7 @@ class TestOtherPhrasings:
             "凡是要求先交保证金才能放款的都是诈骗。",
             "不要把验证码告诉任何人。",
         ]
-        assert "借呗不会通过电话要求用户转账" in article.summary
+        assert "借呗不会通过电话要求用户转账" in article.closing
 
     def test_straight_quotes_become_chinese_quotes(self):
         [article], _ = parsed_other_phrasings()

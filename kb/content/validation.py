@@ -26,7 +26,7 @@ def validate_article(parsed):
     _check(Article, "source_file", parsed.source_file, path, line)
     _check(Article, "title", parsed.title, path, line)
     _check(Article, "question", parsed.question, path, line)
-    _check(Article, "summary", parsed.summary, path, line)
+    _check(Article, "closing", parsed.closing, path, line)
     _check(Article, "source_key", parsed.source_key, path, line)
     _check(Article, "slug", parsed.source_key, path, line)
     for cause in parsed.causes:

@@ -2,9 +2,7 @@
 live server, with axe-core (accessibility) and vnu-jar (HTML validity) from node_modules
 (`make setup` installs them with `npm ci`). Never a downloaded browser."""
 
-import importlib
 import os
-import pkgutil
 import shutil
 from pathlib import Path
 
@@ -92,31 +90,3 @@ def axe(axe_source):
         ]
 
     return run
-
-
-@pytest.fixture
-def staff_in(live_server, staff_in):
-    """The staff groups as the migrations make them (their GROUPS or GRANTS): a live-server
-    test before this one flushed the database, data migrations' rows with it."""
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    import kb.migrations
-
-    grants = {}
-    for module in pkgutil.iter_modules(kb.migrations.__path__):
-        migration = importlib.import_module(f"kb.migrations.{module.name}")
-        given = getattr(migration, "GRANTS", None) or getattr(migration, "GROUPS", None) or {}
-        if isinstance(given, list):  # 0009: the same permissions for each group
-            given = dict.fromkeys(given, migration.CODENAMES)
-        for group, codenames in given.items():
-            grants.setdefault(group, set()).update(codenames)
-    for name, codenames in grants.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="kb", codename__in=codenames)
-        )
-    return staff_in
