@@ -212,12 +212,18 @@ class SearchCauseOut(Schema):
     title: str
 
 
+class SearchRemedyOut(Schema):
+    position: int
+    text: str
+
+
 class SearchResultOut(Schema):
     type: str
     article: SearchArticleOut
     cause: SearchCauseOut | None
     url: str
     snippet: str
+    remedies: list[SearchRemedyOut] = Field(description="原因的解决办法（纯文本）；文章结果为空")
 
 
 class SearchOut(Schema):
@@ -227,6 +233,9 @@ class SearchOut(Schema):
     pages: int
     truncated: bool
     results: list[SearchResultOut]
+    related: list[SearchResultOut] = Field(
+        description="较弱的匹配（查询中有它们没有涉及的内容）：可供参考，不是答案；最多 5 个"
+    )
 
 
 class SearchParams(Schema):
@@ -247,8 +256,10 @@ def _search_params(params):
     response={200: SearchOut, 400: ErrorOut},
     summary="搜索原因与文章",
     description=(
-        "结果按相关度排序；url 指向原因的锚点（#cause-N）；snippet 是已转义的 HTML，"
-        "匹配处用 <mark> 标出。query 是规范化后的查询（简体、小写），超过 100 字会被截断。"
+        "results 是搜索认为能回答问题的结果，按相关度排序；没有把握的匹配放在 related，"
+        "results 为空表示暂时没有答案。url 指向原因的锚点（#cause-N）；snippet 是已转义的 HTML，"
+        "匹配处用 <mark> 标出；原因结果带 remedies（解决办法，纯文本）。"
+        "query 是规范化后的查询（简体、小写），超过 100 字会被截断。"
     ),
 )
 def search_api(request, params: Query[SearchParams]):
@@ -263,6 +274,7 @@ def search_api(request, params: Query[SearchParams]):
         "pages": page.num_pages,
         "truncated": cut or page.truncated,
         "results": [r.as_dict() for r in page.results],
+        "related": [r.as_dict() for r in page.related],
     }
 
 

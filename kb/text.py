@@ -138,6 +138,14 @@ def segment(text, extra_words=()):
         return jieba.cut(text)
 
 
+def tag(text, extra_words=()):
+    """(word, part of speech) of ``text`` in reading order (rjieba precise mode; the tags are
+    jieba's: n noun, v verb, t time, m number, d adverb, ...; empty for added words)."""
+    jieba = segmenter(tuple(extra_words))
+    with _segment_lock:
+        return jieba.tag(text)
+
+
 def segment_for_search(text, extra_words=()):
     """Words and their sub-words (rjieba search mode), for indexing and queries."""
     jieba = segmenter(tuple(extra_words))

@@ -431,7 +431,7 @@ class TestSearchPage:
 
     def test_zero_results_page_helps_the_reader(self, client, imported):
         page = client.get("/search/", {"q": "huabeii"}).content.decode()
-        assert "没有找到与“huabeii”相关的内容" in page
+        assert "暂时还没有能回答“huabeii”的内容" in page
         assert "你是不是要找" in page and ">花呗</a>" in page
         assert "常见问题" in page and ARTICLE_TITLES["F"] in page
         assert 'href="/categories/huabei/"' in page

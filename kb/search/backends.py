@@ -54,7 +54,7 @@ def _published():
 
 # Everything ranking and results need, in one round trip (no model instances on the hot path).
 _COLUMNS = """d.id, d.kind, d.title, d.context, d.body, d.title_pinyin, d.context_pinyin,
-    kb_article.slug, kb_article.title, c.position, c.title"""
+    kb_article.slug, kb_article.title, c.id, c.position, c.title"""
 _JOINS = """JOIN kb_article ON kb_article.id = d.article_id
     LEFT JOIN kb_cause c ON c.id = d.cause_id"""
 
@@ -71,6 +71,7 @@ class Row(NamedTuple):
     context_pinyin: str
     article_slug: str
     article_title: str
+    cause_id: int | None
     cause_position: int | None
     cause_title: str | None
 

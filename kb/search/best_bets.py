@@ -51,6 +51,7 @@ def _document(article_id, cause_id):
         "context_pinyin",
         "article__slug",
         "article__title",
+        "cause_id",
         "cause__position",
         "cause__title",
     ).first()
@@ -58,11 +59,12 @@ def _document(article_id, cause_id):
 
 
 def apply(query, ranked):
-    """``ranked`` ([(score, Candidate)], best first) with the query's best bet first."""
+    """``ranked`` ([(score, Candidate, confident)], best first) with the query's best bet
+    first, as an answer: staff stand behind it."""
     bet = best_bet_for(query.text)
     row = _document(*bet) if bet else None
     if row is None:
         return ranked
     top = ranked[0][0] if ranked else 0.0
-    rest = [(score, c) for score, c in ranked if c.doc.id != row.id]
-    return [(top + 1.0, Candidate.from_row(row)), *rest]
+    rest = [entry for entry in ranked if entry[1].doc.id != row.id]
+    return [(top + 1.0, Candidate.from_row(row), True), *rest]

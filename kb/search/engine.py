@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from kb.markdown import plain_text
+from kb.models import Remedy
+
 from . import best_bets
 from . import log as search_log
 from .backends import SearchBackend, get_backend
@@ -18,6 +21,7 @@ from .statistics import index_statistics
 
 CANDIDATES = 60
 PER_PAGE = 10
+RELATED = 5
 
 
 @dataclass
@@ -31,6 +35,9 @@ class Result:
     url: str
     snippet: str
     score: float
+    cause_id: int | None = None
+    # A cause's remedies (怎么办) as plain text: [{"position", "text"}], in their order.
+    remedies: list = field(default_factory=list)
 
     def as_dict(self):
         return {
@@ -47,6 +54,7 @@ class Result:
             ),
             "url": self.url,
             "snippet": self.snippet,
+            "remedies": self.remedies,
         }
 
 
@@ -54,6 +62,8 @@ class Result:
 class SearchPage:
     query: str  # normalised
     results: list[Result] = field(default_factory=list)
+    # Weaker matches (the query asks something they do not cover): reading, never the answer.
+    related: list[Result] = field(default_factory=list)
     count: int = 0
     page: int = 1
     per_page: int = PER_PAGE
@@ -114,10 +124,23 @@ def _result(score_, candidate, query):
         article_url=article_url,
         cause_position=row.cause_position if is_cause else None,
         cause_title=row.cause_title if is_cause else None,
+        cause_id=row.cause_id if is_cause else None,
         url=f"{article_url}#cause-{row.cause_position}" if is_cause else article_url,
         snippet=snippet(candidate, query),
         score=round(score_, 4),
     )
+
+
+def _add_remedies(results):
+    """Give the cause results their remedies, in one query."""
+    by_cause = {r.cause_id: r for r in results if r.cause_id is not None}
+    remedies = (
+        Remedy.objects.filter(cause__in=by_cause)
+        .order_by("cause_id", "position")
+        .values_list("cause_id", "position", "text")
+    )
+    for cause_id, position, text in remedies:
+        by_cause[cause_id].remedies.append({"position": position, "text": plain_text(text)})
 
 
 def search(raw_query, page=1, per_page=PER_PAGE, log=False):
@@ -125,8 +148,8 @@ def search(raw_query, page=1, per_page=PER_PAGE, log=False):
     with nothing searchable gives an empty page."""
     started = time.perf_counter()
     backend = get_backend()
-    synonyms, products, vocabulary = index_statistics.refresh()
-    query = analyze_query(raw_query or "", synonyms, products, vocabulary)
+    synonyms, products, vocabulary, lexicon = index_statistics.refresh()
+    query = analyze_query(raw_query or "", synonyms, products, vocabulary, lexicon)
     result = SearchPage(query=query.text, per_page=per_page, truncated=query.truncated)
     if query:
         tokens, exact = _lookup(query, backend)
@@ -135,10 +158,14 @@ def search(raw_query, page=1, per_page=PER_PAGE, log=False):
             [Candidate.from_row(r) for r in rows], query, index_statistics.rarity(query, backend)
         )
         ranked = best_bets.apply(query, ranked)
-        result.count = len(ranked)
+        answers = [(s, c) for s, c, confident in ranked if confident]
+        related = [(s, c) for s, c, confident in ranked if not confident][:RELATED]
+        result.count = len(answers)
         result.page = min(max(1, page), result.num_pages)
         start = (result.page - 1) * per_page
-        result.results = [_result(s, c, query) for s, c in ranked[start : start + per_page]]
+        result.results = [_result(s, c, query) for s, c in answers[start : start + per_page]]
+        result.related = [_result(s, c, query) for s, c in related]
+        _add_remedies(result.results + result.related)
     if log and query.text:
         took_ms = round((time.perf_counter() - started) * 1000)
         search_log.record(query.text, result.count, took_ms)

@@ -11,9 +11,18 @@ from functools import cache, lru_cache
 
 from pypinyin.contrib.tone_convert import to_normal
 
-from kb.text import segment_for_search
+from kb.text import segment_for_search, tag
 
-from .analyzer import CJK_RUN, SEARCH_WORDS, normalize, query_words, unique, usual_reading
+from .analyzer import (
+    _TOKEN,
+    CJK_RUN,
+    SEARCH_WORDS,
+    STOPWORDS,
+    normalize,
+    query_words,
+    unique,
+    usual_reading,
+)
 
 # Longer text is cut: no question to a help centre needs more, and it bounds the work per search.
 MAX_QUERY_LENGTH = 100
@@ -21,6 +30,15 @@ LONE_CHARACTER_WEIGHT = 0.5
 MAX_SPAN_SYLLABLES = 6
 
 _LATIN_RUN = re.compile(r"[a-z]+")
+
+# A word right after one of these is what the reader says is NOT the case (不是担保人, 从来没逾期):
+# it must not make a document about that word the answer. Not 没 or 没有: 没到账, 没钱 and
+# 没有分期按钮 are the problem itself.
+NEGATORS = frozenset({"不是", "并非", "并不是", "从来没", "从来没有", "从没", "从未"})
+# 明明…却…: what comes after 明明, up to the clause's end or the turn, is fine, not the problem.
+GRANTED = "明明"
+TURNS = frozenset({"却", "但", "但是", "可是", "可", "还是", "结果"})
+CLAUSE_END = re.compile(r"[，。！？；,.!?;\s]")
 
 
 @lru_cache(maxsize=1)
@@ -69,6 +87,10 @@ class Term:
     latin: bool = False
     parts: list[str] = field(default_factory=list)  # sub-words: 资金不足 -> 资金, 不足
     product: str | None = None  # the product this term names (分期乐, fenqile, 花被 -> 花呗)
+    typed: bool = True  # False for a synonym's expansion
+    tag: str = ""  # jieba's part of speech of a typed word ("" when unknown)
+    negated: bool = False  # said not to be the case (see NEGATORS)
+    known: bool = True  # whether the content has the word (see kb.search.lexicon)
 
     @property
     def index_tokens(self):
@@ -88,6 +110,8 @@ class Query:
     truncated: bool = False
     # The products the reader named, as the documents' texts write them.
     products: frozenset = frozenset()
+    # (phrase, expansion words) of each synonym the query contains.
+    expanded: tuple = ()
 
     @property
     def highlight_words(self):
@@ -118,11 +142,42 @@ def _latin_terms(run):
     return [Term(text=run, pinyin=[run], latin=True)]
 
 
-def _cjk_term(word):
+def _cjk_term(word, tag="", negated=False):
     # Documents carry every reading of their titles' words; a query needs only the usual one.
     # A lone character (还 of 还完, 找) is a weak clue beside the words of the query.
     weight = LONE_CHARACTER_WEIGHT if len(word) == 1 else 1.0
-    return Term(text=word, pinyin=[usual_reading(word)], weight=weight, parts=_parts(word))
+    return Term(
+        text=word,
+        pinyin=[usual_reading(word)],
+        weight=weight,
+        parts=_parts(word),
+        tag=tag,
+        negated=negated,
+    )
+
+
+def tagged_words(text):
+    """(word, part of speech, negated) of a query piece in reading order, as query_words cuts
+    it, with what the reader says is not the case marked (NEGATORS, 明明…却…)."""
+    result, negate_next, granted = [], False, False
+    for token, part in tag(text, SEARCH_WORDS):
+        if CLAUSE_END.fullmatch(token):
+            negate_next = granted = False
+            continue
+        if token in NEGATORS:
+            negate_next = True
+            continue
+        if token == GRANTED:
+            granted = True
+            continue
+        if token in TURNS:
+            granted = negate_next = False
+        for word in _TOKEN.findall(token):
+            if word in STOPWORDS:
+                continue
+            result.append((word, part, negate_next or granted))
+            negate_next = False
+    return result
 
 
 def vocabulary_of(words):
@@ -234,11 +289,12 @@ def _uncovered_syllable_terms(latin_words, syllables, covered):
     return covered_texts - kept
 
 
-def analyze_query(raw, synonyms=(), products=(), vocabulary=None):
+def analyze_query(raw, synonyms=(), products=(), vocabulary=None, lexicon=None):
     """Turn what the reader typed into weighted terms. ``synonyms`` are (phrase, [expansions]);
     ``products`` the normalised names of the products (top-level categories), or a mapping of
     them to the form they have in the documents' texts; ``vocabulary`` the words typed pinyin
-    may stand for (see vocabulary_of)."""
+    may stand for (see vocabulary_of); ``lexicon`` the content's words, to correct slips of
+    them (kb.search.lexicon)."""
     if not isinstance(products, dict):
         products = {name: name for name in products}
     text = " ".join(normalize(raw).split())
@@ -249,13 +305,16 @@ def analyze_query(raw, synonyms=(), products=(), vocabulary=None):
         if is_product:
             terms.append(_cjk_term(piece))
             continue
-        for word in query_words(piece):
+        words = tagged_words(piece)
+        if lexicon is not None:
+            words = lexicon.correct_words(words)
+        for word, part, negated in words:
             if _LATIN_RUN.fullmatch(word):
                 terms.extend(_latin_terms(word))
             elif CJK_RUN.fullmatch(word):
-                terms.append(_cjk_term(word))
+                terms.append(_cjk_term(word, part, negated))
             else:
-                terms.append(Term(text=word))
+                terms.append(Term(text=word, tag=part))
     latin_words = _LATIN_RUN.findall(text)
     # Spaced syllables (hua bei huan kuan): also try them joined, as one pinyin word.
     if len(latin_words) > 1:
@@ -272,32 +331,39 @@ def analyze_query(raw, synonyms=(), products=(), vocabulary=None):
         terms = [t for t in terms if not (t.latin and t.text in gone)]
         terms.extend(_cjk_term(word) for word in typed)
     compact = text.replace(" ", "") + "".join(typed)
+    expanded = []
     for phrase, expansions in synonyms:
         if phrase and phrase in compact:
-            for expansion in expansions:
-                terms.extend(
-                    Term(
-                        text=w,
-                        pinyin=[usual_reading(w)] if CJK_RUN.fullmatch(w) else [],
-                        weight=0.8,
-                    )
-                    for w in query_words(normalize(expansion))
+            words = [w for expansion in expansions for w in query_words(normalize(expansion))]
+            expanded.append((phrase, tuple(words)))
+            terms.extend(
+                Term(
+                    text=w,
+                    pinyin=[usual_reading(w)] if CJK_RUN.fullmatch(w) else [],
+                    weight=0.8,
+                    typed=False,
                 )
+                for w in words
+            )
     merged = {}
-    for term in terms:  # one term per text: the strongest weight wins
-        if term.text not in merged or merged[term.text].weight < term.weight:
+    for term in terms:  # one term per text: the strongest weight wins, typed before expanded
+        kept = merged.get(term.text)
+        if kept is None or (kept.weight, kept.typed) < (term.weight, term.typed):
             merged[term.text] = term
     # By sound only names written wholly in Chinese characters: 360借条 read aloud drops 360.
     readings = {name: usual_reading(name) for name in products if CJK_RUN.fullmatch(name)}
     named = set()
     for term in merged.values():
+        term.known = lexicon is None or term.text in lexicon or not CJK_RUN.fullmatch(term.text)
         term.product = term.text if term.text in products else _product_by_sound(term, readings)
         if term.product:
             named.add(products[term.product])
+            term.negated = False  # 不是花呗的问题 still asks about 花呗
     return Query(
         raw=raw,
         text=text,
         terms=list(merged.values()),
         truncated=truncated,
         products=frozenset(named),
+        expanded=tuple(expanded),
     )

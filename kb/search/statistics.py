@@ -17,14 +17,17 @@ import threading
 from kb.models import Article, Category, Cause
 from kb.text import to_simplified
 
-from .analyzer import DOMAIN_WORDS, SEARCH_WORDS, normalize, query_words
+from .analyzer import CJK_RUN, DOMAIN_WORDS, SEARCH_WORDS, normalize, query_words
 from .backends import SearchBackend
+from .lexicon import Lexicon
 from .models import SearchDocument, SearchIndexState, Synonym
 from .query import vocabulary_of
 from .ranking import idf
 
 # Titles read for the pinyin vocabularies, of articles and of causes each: a bound for big sites.
 VOCABULARY_TITLES = 2000
+# Documents whose words make the lexicon slips are corrected to: a bound for big sites.
+LEXICON_DOCUMENTS = 5000
 # Document frequencies remembered per generation, at most (a bound on a worker's memory).
 MAX_FREQUENCIES = 50_000
 
@@ -47,23 +50,24 @@ class IndexStatistics:
             self.products = {}
             self.vocabulary = {}
             self.title_vocabulary = {}
+            self.lexicon = Lexicon()
 
     def _current_generation(self):
         return SearchIndexState.objects.filter(pk=1).values_list("generation", flat=True).first()
 
     def refresh(self):
         """Bring the caches up to the index's generation; returns what a query is analysed
-        with: (synonyms, products, vocabulary), all of one generation."""
+        with: (synonyms, products, vocabulary, lexicon), all of one generation."""
         state = self._current_generation()
         with self.lock:
             if state == self.generation:
-                return self.synonyms, self.products, self.vocabulary
+                return self.synonyms, self.products, self.vocabulary, self.lexicon
         with self.rebuilding:
             # Read again: another thread may have rebuilt, or the index moved on, meanwhile.
             state = self._current_generation()
             with self.lock:
                 if state == self.generation:
-                    return self.synonyms, self.products, self.vocabulary
+                    return self.synonyms, self.products, self.vocabulary, self.lexicon
             total = SearchDocument.objects.count()
             synonyms = tuple(
                 (normalize(s.phrase).replace(" ", ""), s.expansion_list)
@@ -75,11 +79,13 @@ class IndexStatistics:
             vocabulary = vocabulary_of(
                 [*DOMAIN_WORDS, *SEARCH_WORDS, *products, *_synonym_words(synonyms), *titles]
             )
+            lexicon = _lexicon()
             with self.lock:
                 self.generation, self.df, self.total = state, {}, total
                 self.synonyms, self.products, self.vocabulary = synonyms, products, vocabulary
                 self.title_vocabulary = vocabulary_of(titles)
-                return synonyms, products, vocabulary
+                self.lexicon = lexicon
+                return synonyms, products, vocabulary, lexicon
 
     def frequency(self, backend: SearchBackend, token: str) -> int:
         """How many documents have ``token``, asked of ``backend`` once per generation."""
@@ -138,3 +144,17 @@ def _title_words(category_names):
         *category_names,
     ]
     return [w for title in dict.fromkeys(titles) for w in query_words(normalize(title))]
+
+
+def _lexicon():
+    """The words of the newest documents' titles, contexts and bodies, with how many documents
+    have each (kb.search.lexicon)."""
+    counts = {}
+    rows = SearchDocument.objects.order_by("-pk").values_list(
+        "title_tokens", "context_tokens", "body_tokens"
+    )[:LEXICON_DOCUMENTS]
+    for fields in rows:
+        for word in set(" ".join(fields).split()):
+            if len(word) > 1 and CJK_RUN.fullmatch(word):
+                counts[word] = counts.get(word, 0) + 1
+    return Lexicon(counts)

@@ -1,0 +1,96 @@
+"""The content's own words, and the slips readers make typing them: same- and similar-sounding
+characters (余颚 for 余额, 崔收 for 催收; tones dropped, zh/z, ch/c, sh/s, n/l, in/ing, en/eng
+confused) and one character missing, extra or replaced in longer words (通迅录 for 通讯录).
+
+Built per index generation from the documents' own tokens (kb.search.statistics), so the words
+of a new article are covered without a code change. A query word is corrected only when the
+content does not have it as typed.
+"""
+
+from collections import Counter
+from functools import lru_cache
+
+import pypinyin
+
+from .analyzer import CJK_RUN
+
+# Initials and finals readers (and input methods) confuse; each maps to one form.
+_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
+_FINALS = (("ing", "in"), ("eng", "en"))
+# Edits are trusted in words of this many characters or more: in shorter ones, one character
+# is half the word.
+EDIT_LENGTH = 3
+# Longest run of the query's words read as one slipped word (违约今 -> 违约金).
+MAX_JOINED = 4
+
+
+def _fuzzy(syllable):
+    for typed, heard in _INITIALS:
+        if syllable.startswith(typed):
+            syllable = heard + syllable[len(typed) :]
+            break
+    for typed, heard in _FINALS:
+        if syllable.endswith(typed):
+            syllable = syllable[: -len(typed)] + heard
+            break
+    return syllable
+
+
+@lru_cache(maxsize=65536)
+def sound_key(word):
+    """How a word sounds, with tones and the usual confusions dropped: 崔收 and 催收 -> 'cui sou'."""
+    return " ".join(_fuzzy(s) for s in pypinyin.lazy_pinyin(word, errors="ignore"))
+
+
+def _deletions(word):
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class Lexicon:
+    """The content's words (with how many documents have each) and their slip keys."""
+
+    def __init__(self, counts=()):
+        self.counts = Counter(dict(counts))
+        self.by_sound, self.by_deletion = {}, {}
+        for word in sorted(self.counts, key=lambda w: -self.counts[w]):  # commonest first
+            self.by_sound.setdefault(sound_key(word), word)
+            if len(word) >= EDIT_LENGTH:
+                for key in _deletions(word):
+                    self.by_deletion.setdefault(key, word)
+
+    def __contains__(self, word):
+        return word in self.counts
+
+    def correct(self, word, edits=True):
+        """The content word ``word`` is a slip of, or None (also for a word the content has).
+        Without ``edits``, only by sound."""
+        if word in self.counts or len(word) < 2 or not CJK_RUN.fullmatch(word):
+            return None
+        found = self.by_sound.get(sound_key(word))
+        if found or not edits or len(word) < EDIT_LENGTH:
+            return found
+        found = self.by_deletion.get(word)  # one character missing
+        for i in range(len(word) - 1):  # or two swapped
+            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            found = found or (swapped if swapped in self.counts else None)
+        return found
+
+    def correct_words(self, words):
+        """[(word, part of speech, negated)] with slips replaced by the content's words; a slip
+        the segmenter cut in pieces (违约 + 今) is read whole, by its sound."""
+        result, i = [], 0
+        while i < len(words):
+            for end in range(min(len(words), i + MAX_JOINED), i, -1):
+                pieces = [w for w, _, _ in words[i:end]]
+                joined = "".join(pieces)
+                if end - i > 1 and (len(joined) > MAX_JOINED or all(p in self for p in pieces)):
+                    continue
+                fixed = self.correct(joined, edits=end - i == 1)
+                if fixed:
+                    result.append((fixed, words[i][1], words[i][2]))
+                    i = end
+                    break
+            else:
+                result.append(words[i])
+                i += 1
+        return result
