@@ -35,6 +35,12 @@ _LATIN_RUN = re.compile(r"[a-z]+")
 # it must not make a document about that word the answer. Not 没 or 没有: 没到账, 没钱 and
 # 没有分期按钮 are the problem itself.
 NEGATORS = frozenset({"不是", "并非", "并不是", "从来没", "从来没有", "从没", "从未"})
+# How the names of credit products end (房贷, 微粒贷, 美团月付, 京东白条, 信用卡): a word
+# so ending, or a word and the ending the segmenter cut off (微粒 + 贷), names a product, which
+# a document must name too to answer the question (kb.search.confidence).
+PRODUCT_ENDINGS = ("贷", "呗", "月付", "后付", "白条", "借条", "金条", "信用卡")
+_NOUNISH = ("n", "j", "")
+
 # 明明…却…: what comes after 明明, up to the clause's end or the turn, is fine, not the problem.
 GRANTED = "明明"
 TURNS = frozenset({"却", "但", "但是", "可是", "可", "还是", "结果"})
@@ -112,6 +118,8 @@ class Query:
     products: frozenset = frozenset()
     # (phrase, expansion words) of each synonym the query contains.
     expanded: tuple = ()
+    # The credit products the query names (see PRODUCT_ENDINGS), named products included.
+    mentions: frozenset = frozenset()
 
     @property
     def highlight_words(self):
@@ -154,6 +162,29 @@ def _cjk_term(word, tag="", negated=False):
         tag=tag,
         negated=negated,
     )
+
+
+def product_mentions(words):
+    """The credit products named among (word, part of speech, negated): see PRODUCT_ENDINGS."""
+    found, previous = [], None
+    for word, part, _ in words:
+        if word in PRODUCT_ENDINGS or word in ("月", "付"):
+            # An ending (or half of 月付) on its own ends the name before it (微粒 + 贷, 京东 +
+            # 白条); a whole one (白条, 信用卡) is a name by itself too.
+            if previous is not None:
+                previous += word
+                found.append(previous)
+            elif word in PRODUCT_ENDINGS and len(word) > 1:
+                found.append(word)
+            continue
+        if part[:1] in _NOUNISH and CJK_RUN.fullmatch(word):
+            if len(word) > 1 and word.endswith(PRODUCT_ENDINGS):
+                found.append(word)
+            previous = word
+        else:
+            previous = None
+    # 美团 + 月 + 付 gives 美团月 and 美团月付: keep the longest form of each.
+    return {m for m in found if not any(m != o and o.startswith(m) for o in found)}
 
 
 def tagged_words(text):
@@ -300,7 +331,7 @@ def analyze_query(raw, synonyms=(), products=(), vocabulary=None, lexicon=None):
     text = " ".join(normalize(raw).split())
     truncated = len(text) > MAX_QUERY_LENGTH
     text = text[:MAX_QUERY_LENGTH]
-    terms = []
+    terms, mentions = [], set()
     for piece, is_product in _pieces(text, products):
         if is_product:
             terms.append(_cjk_term(piece))
@@ -308,6 +339,7 @@ def analyze_query(raw, synonyms=(), products=(), vocabulary=None, lexicon=None):
         words = tagged_words(piece)
         if lexicon is not None:
             words = lexicon.correct_words(words)
+        mentions |= product_mentions(words)
         for word, part, negated in words:
             if _LATIN_RUN.fullmatch(word):
                 terms.extend(_latin_terms(word))
@@ -366,4 +398,5 @@ def analyze_query(raw, synonyms=(), products=(), vocabulary=None, lexicon=None):
         truncated=truncated,
         products=frozenset(named),
         expanded=tuple(expanded),
+        mentions=frozenset(mentions | named),
     )

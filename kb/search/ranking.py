@@ -17,18 +17,13 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 
+from .confidence import stands_behind
 from .fields import FIELD_WEIGHTS, PINYIN_WEIGHTS
 
 PARTIAL_FACTOR = 0.7
 PHRASE_BONUS = {"title": 8.0, "context": 3.0, "body": 5.0}
 OTHER_PRODUCT_FACTOR = 0.5
-# A document with this many of the query's content words answers it despite a few it lacks.
-ANSWER_WORDS = 2
 NEGATED_FORMS = ("没有", "没", "未", "不是", "无")
-# jieba's parts of speech of incidental words: time (t), number (m), quantity (q), adverb (d),
-# adjective (a), idiom (i), set phrase (l), direction (f), pronoun (r), preposition (p),
-# conjunction (c), particles (u, y, e, o).
-INCIDENTAL_TAGS = frozenset("tmqdailfrpcuyeo")
 
 
 def idf(df, total):
@@ -132,49 +127,16 @@ def score(candidate, query, rarity, matches=None):
 def rank(candidates, query, rarity):
     """(score, candidate, confident) best first; ties go to the whole article, then to
     document order. ``confident``: whether search stands behind the candidate as an answer
-    (see stands_behind)."""
+    (kb.search.confidence)."""
     scored = []
     for candidate in candidates:
         matches = {}
         value = score(candidate, query, rarity, matches)
         if value > 0:
-            scored.append((value, candidate, stands_behind(query, matches)))
+            text = f"{candidate.title} {candidate.context} {candidate.body}"
+            scored.append((value, candidate, stands_behind(query, matches, rarity, text)))
     scored.sort(key=lambda sc: (-round(sc[0], 6), sc[1].doc.kind != "article", sc[1].doc.id))
     return scored
-
-
-def _content_word(term):
-    """Whether a typed term says what the question is about: a word (not a lone character) of
-    a kind that names things or actions, not a time, number, adverb or the like."""
-    if not term.typed or term.negated or term.latin or len(term.text) < 2:
-        return False
-    return term.tag[:1] not in INCIDENTAL_TAGS
-
-
-def gaps(query, matches):
-    """The content words of the query a document does not have, nor a synonym of them, that
-    no document has either: what the question says that the help centre does not."""
-    explained = set()
-    for phrase, words in query.expanded:
-        if any(matches.get(w) for w in words):
-            explained.add(phrase)
-    return [
-        term.text
-        for term in query.terms
-        if _content_word(term)
-        and not term.known
-        and not matches.get(term.text)
-        and not any(term.text in phrase for phrase in explained)
-    ]
-
-
-def covered_words(query, matches):
-    """The words of the query (and of its synonyms' expansions) a document has."""
-    return [
-        t.text
-        for t in query.terms
-        if len(t.text) > 1 and not t.negated and not t.latin and matches.get(t.text)
-    ]
 
 
 SNIPPET_CHARS = 90
@@ -229,14 +191,3 @@ def _render(text, spans):
     prefix = "…" if window_start > 0 else ""
     suffix = "…" if window_end < len(text) else ""
     return prefix + "".join(parts).replace("\n", " ").strip() + suffix
-
-
-def stands_behind(query, matches):
-    """Whether a document answers the query: it has every content word of the query that the
-    help centre knows, or at least two of them and most of the rest reads as incidental
-    detail (a story)."""
-    missing = gaps(query, matches)
-    if not missing:
-        return True
-    covered = covered_words(query, matches)
-    return len(covered) >= ANSWER_WORDS and len(missing) <= len(covered) + 1
