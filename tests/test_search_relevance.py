@@ -7,6 +7,7 @@ it is measured once, by hand (``KB_RELEVANCE_SETS=heldout/unseen.tsv``), after t
 """
 
 import os
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -187,3 +188,47 @@ class TestSlips:
         # 不是紧急联系人: the number came from somewhere else (the friend's contacts).
         top = search("我不是紧急联系人，分期乐催收怎么还打给我").results[0]
         assert "紧急联系人" not in (top.cause_title or "")
+
+
+@pytest.mark.django_db
+class TestRepeatedQueries:
+    def test_a_repeated_search_is_answered_from_the_cache_and_still_counted(
+        self, client, larger_site
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from kb.search import log
+
+        first = client.get("/api/search", {"q": "分期乐提前还款 银行卡限额"}).json()
+        with CaptureQueriesContext(connection) as queries:  # typed otherwise, same query
+            again = client.get("/api/search", {"q": "分期樂提前還款  銀行卡限額"}).json()
+        assert again == first
+        # The index generation is read; no document is.
+        assert not [q for q in queries if "kb_search_fts" in q["sql"] or "searchdoc" in q["sql"]]
+        log.searches.flush()
+        day = SearchQueryDay.objects.get(query="分期乐提前还款 银行卡限额")
+        assert day.searches == 2
+
+    def test_an_edited_cause_is_seen_at_once_by_a_repeated_search(self, larger_site):
+        from kb.models import Cause
+
+        assert search("退货").results[0].cause_title == "订单正在退货或售后处理中"
+        cause = Cause.objects.get(title="订单正在退货或售后处理中")
+        cause.title = "订单正在退货中"
+        cause.save()
+        assert search("退货").results[0].cause_title == "订单正在退货中"
+
+    def test_a_scheduled_article_appears_when_it_goes_live(self, larger_site):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from kb.models import Article
+
+        article = Article.objects.get(title=ARTICLES["B"])
+        article.published_at = timezone.now() + timedelta(seconds=1)
+        article.save()
+        assert not any(r.article_title == ARTICLES["B"] for r in search("退货").results)
+        time.sleep(1.1)  # no change to the index: only the time passes
+        assert search("退货").results[0].article_title == ARTICLES["B"]

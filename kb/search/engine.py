@@ -15,7 +15,7 @@ from . import best_bets
 from . import log as search_log
 from .backends import SearchBackend, get_backend
 from .models import SearchDocument
-from .query import analyze_query
+from .query import analyze_query, normalize_query
 from .ranking import Candidate, rank, snippet
 from .statistics import index_statistics
 
@@ -145,30 +145,43 @@ def _add_remedies(results):
 
 def search(raw_query, page=1, per_page=PER_PAGE, log=False):
     """Rank causes and articles for what the reader typed. Never raises for odd input: a query
-    with nothing searchable gives an empty page."""
+    with nothing searchable gives an empty page. A query searched before in this index
+    generation is answered from kb.search.results (and logged all the same)."""
     started = time.perf_counter()
-    backend = get_backend()
-    synonyms, products, vocabulary, lexicon = index_statistics.refresh()
-    query = analyze_query(raw_query or "", synonyms, products, vocabulary, lexicon)
-    result = SearchPage(query=query.text, per_page=per_page, truncated=query.truncated)
-    if query:
-        tokens, exact = _lookup(query, backend)
-        rows = backend.candidates(tokens, CANDIDATES, exact=exact)
-        ranked = rank(
-            [Candidate.from_row(r) for r in rows], query, index_statistics.rarity(query, backend)
-        )
-        ranked = best_bets.apply(query, ranked)
-        answers = [(s, c) for s, c, confident in ranked if confident]
-        related = [(s, c) for s, c, confident in ranked if not confident][:RELATED]
-        result.count = len(answers)
-        result.page = min(max(1, page), result.num_pages)
-        start = (result.page - 1) * per_page
-        result.results = [_result(s, c, query) for s, c in answers[start : start + per_page]]
-        result.related = [_result(s, c, query) for s, c in related]
-        _add_remedies(result.results + result.related)
-    if log and query.text:
+    analysis = index_statistics.refresh()
+    key = (analysis.generation, normalize_query(raw_query or "")[0], page, per_page)
+    result = index_statistics.results.get(key)
+    if result is None:
+        result = _search(raw_query or "", page, per_page, analysis)
+        index_statistics.results.put(key, result)
+    if log and result.query:
         took_ms = round((time.perf_counter() - started) * 1000)
-        search_log.record(query.text, result.count, took_ms)
+        search_log.record(result.query, result.count, took_ms)
+    return result
+
+
+def _search(raw_query, page, per_page, analysis):
+    backend = get_backend()
+    query = analyze_query(
+        raw_query, analysis.synonyms, analysis.products, analysis.vocabulary, analysis.lexicon
+    )
+    result = SearchPage(query=query.text, per_page=per_page, truncated=query.truncated)
+    if not query:
+        return result
+    tokens, exact = _lookup(query, backend)
+    rows = backend.candidates(tokens, CANDIDATES, exact=exact)
+    ranked = rank(
+        [Candidate.from_row(r) for r in rows], query, index_statistics.rarity(query, backend)
+    )
+    ranked = best_bets.apply(query, ranked)
+    answers = [(s, c) for s, c, confident in ranked if confident]
+    related = [(s, c) for s, c, confident in ranked if not confident][:RELATED]
+    result.count = len(answers)
+    result.page = min(max(1, page), result.num_pages)
+    start = (result.page - 1) * per_page
+    result.results = [_result(s, c, query) for s, c in answers[start : start + per_page]]
+    result.related = [_result(s, c, query) for s, c in related]
+    _add_remedies(result.results + result.related)
     return result
 
 

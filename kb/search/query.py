@@ -96,7 +96,6 @@ class Term:
     typed: bool = True  # False for a synonym's expansion
     tag: str = ""  # jieba's part of speech of a typed word ("" when unknown)
     negated: bool = False  # said not to be the case (see NEGATORS)
-    known: bool = True  # whether the content has the word (see kb.search.lexicon)
 
     @property
     def index_tokens(self):
@@ -320,6 +319,13 @@ def _uncovered_syllable_terms(latin_words, syllables, covered):
     return covered_texts - kept
 
 
+def normalize_query(raw):
+    """(text, truncated): the query as search reads it, normalised, its spaces folded, and cut
+    to MAX_QUERY_LENGTH."""
+    text = " ".join(normalize(raw).split())
+    return text[:MAX_QUERY_LENGTH], len(text) > MAX_QUERY_LENGTH
+
+
 def analyze_query(raw, synonyms=(), products=(), vocabulary=None, lexicon=None):
     """Turn what the reader typed into weighted terms. ``synonyms`` are (phrase, [expansions]);
     ``products`` the normalised names of the products (top-level categories), or a mapping of
@@ -328,9 +334,7 @@ def analyze_query(raw, synonyms=(), products=(), vocabulary=None, lexicon=None):
     them (kb.search.lexicon)."""
     if not isinstance(products, dict):
         products = {name: name for name in products}
-    text = " ".join(normalize(raw).split())
-    truncated = len(text) > MAX_QUERY_LENGTH
-    text = text[:MAX_QUERY_LENGTH]
+    text, truncated = normalize_query(raw)
     terms, mentions = [], set()
     for piece, is_product in _pieces(text, products):
         if is_product:
@@ -386,7 +390,6 @@ def analyze_query(raw, synonyms=(), products=(), vocabulary=None, lexicon=None):
     readings = {name: usual_reading(name) for name in products if CJK_RUN.fullmatch(name)}
     named = set()
     for term in merged.values():
-        term.known = lexicon is None or term.text in lexicon or not CJK_RUN.fullmatch(term.text)
         term.product = term.text if term.text in products else _product_by_sound(term, readings)
         if term.product:
             named.add(products[term.product])

@@ -8,6 +8,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from kb.models import Article, Category, Cause, Remedy
 
 from .indexer import bump_generation, ensure_current_index, index_article
+from .curation import BestBet
 from .models import Synonym
 
 
@@ -55,7 +56,9 @@ def category_deleted(sender, instance, **kwargs):
     bump_generation()
 
 
-def synonyms_changed(sender, raw=False, **kwargs):
+def curation_changed(sender, raw=False, **kwargs):
+    """Synonyms and best bets: what queries mean and what answers them; cached results of the
+    old generation are not served again (kb.search.results)."""
     if not raw:
         bump_generation()
 
@@ -69,8 +72,10 @@ HANDLERS = [
     (post_delete, Remedy, remedy_deleted),
     (post_save, Category, category_saved),
     (post_delete, Category, category_deleted),
-    (post_save, Synonym, synonyms_changed),
-    (post_delete, Synonym, synonyms_changed),
+    (post_save, Synonym, curation_changed),
+    (post_delete, Synonym, curation_changed),
+    (post_save, BestBet, curation_changed),
+    (post_delete, BestBet, curation_changed),
 ]
 
 

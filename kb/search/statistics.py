@@ -1,8 +1,10 @@
 """What search knows about the index as a whole, kept per process and per index generation.
 
 Document frequencies (and from them each query term's rarity, BM25's idf), the document count,
-the enabled synonyms, the products' names and the pinyin vocabularies (what typed pinyin may
-stand for, and the title words 「你是不是要找」 offers) all change only when the index does.
+the enabled synonyms, the products' names, the pinyin vocabularies (what typed pinyin may
+stand for, and the title words 「你是不是要找」 offers), the lexicon slips are corrected to
+(kb.search.lexicon) and the pages of repeated queries (kb.search.results) all change only when
+the index does (the pages also when a scheduled article goes live).
 Every change bumps SearchIndexState's generation (kb.search.indexer.bump_generation); one cheap
 read of it per search keeps these caches fresh in every worker process. When it changed, one
 thread rebuilds them while the others wait, and they are replaced all at once, so a query is
@@ -13,6 +15,7 @@ database (and the generation with it) back.
 """
 
 import threading
+from typing import NamedTuple
 
 from kb.models import Article, Category, Cause
 from kb.text import to_simplified
@@ -23,6 +26,7 @@ from .lexicon import Lexicon
 from .models import SearchDocument, SearchIndexState, Synonym
 from .query import vocabulary_of
 from .ranking import idf
+from .results import ResultsCache
 
 # Titles read for the pinyin vocabularies, of articles and of causes each: a bound for big sites.
 VOCABULARY_TITLES = 2000
@@ -32,12 +36,23 @@ LEXICON_DOCUMENTS = 5000
 MAX_FREQUENCIES = 50_000
 
 
+class Analysis(NamedTuple):
+    """What a query is analysed with, all of one index generation."""
+
+    generation: int | None
+    synonyms: tuple
+    products: dict
+    vocabulary: dict
+    lexicon: Lexicon
+
+
 class IndexStatistics:
     """The caches of one index generation (see the module docstring)."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.rebuilding = threading.Lock()
+        self.results = ResultsCache()
         self.reset()
 
     def reset(self):
@@ -51,23 +66,32 @@ class IndexStatistics:
             self.vocabulary = {}
             self.title_vocabulary = {}
             self.lexicon = Lexicon()
+        self.results.clear()
 
     def _current_generation(self):
         return SearchIndexState.objects.filter(pk=1).values_list("generation", flat=True).first()
 
-    def refresh(self):
-        """Bring the caches up to the index's generation; returns what a query is analysed
-        with: (synonyms, products, vocabulary, lexicon), all of one generation."""
+    def _analysis(self):
+        return Analysis(
+            self.generation, self.synonyms, self.products, self.vocabulary, self.lexicon
+        )
+
+    def _is_current(self, state):
+        return state == self.generation and not self.results.expired()
+
+    def refresh(self) -> Analysis:
+        """Bring the caches up to the index's generation (and the results cache up to the
+        last publication); returns what a query is analysed with."""
         state = self._current_generation()
         with self.lock:
-            if state == self.generation:
-                return self.synonyms, self.products, self.vocabulary, self.lexicon
+            if self._is_current(state):
+                return self._analysis()
         with self.rebuilding:
             # Read again: another thread may have rebuilt, or the index moved on, meanwhile.
             state = self._current_generation()
             with self.lock:
-                if state == self.generation:
-                    return self.synonyms, self.products, self.vocabulary, self.lexicon
+                if self._is_current(state):
+                    return self._analysis()
             total = SearchDocument.objects.count()
             synonyms = tuple(
                 (normalize(s.phrase).replace(" ", ""), s.expansion_list)
@@ -80,12 +104,19 @@ class IndexStatistics:
                 [*DOMAIN_WORDS, *SEARCH_WORDS, *products, *_synonym_words(synonyms), *titles]
             )
             lexicon = _lexicon()
+            next_publication = (
+                Article.objects.scheduled()
+                .order_by("published_at")
+                .values_list("published_at", flat=True)
+                .first()
+            )
             with self.lock:
                 self.generation, self.df, self.total = state, {}, total
                 self.synonyms, self.products, self.vocabulary = synonyms, products, vocabulary
                 self.title_vocabulary = vocabulary_of(titles)
                 self.lexicon = lexicon
-                return synonyms, products, vocabulary, lexicon
+                self.results.clear(valid_until=next_publication)
+                return self._analysis()
 
     def frequency(self, backend: SearchBackend, token: str) -> int:
         """How many documents have ``token``, asked of ``backend`` once per generation."""
