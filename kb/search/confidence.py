@@ -68,7 +68,7 @@ def shared(query, matches):
     concepts = {
         t.text
         for t in query.terms
-        if t.typed and len(t.text) > 1 and not t.negated and not t.latin and matches.get(t.text)
+        if t.typed and len(t.text) > 1 and not t.negated and t.weight == 1 and matches.get(t.text)
     }
     for phrase, words in query.expanded:
         if any(matches.get(w) for w in words):
@@ -95,7 +95,10 @@ def stands_behind(query, matches, rarity, text):
     # What the document shares must be more than the product's name: 京东白条怎么开通 is not
     # answered by an article about 京东白条's collection calls.
     about = [word for word in have if not any(word in name for name in query.mentions)]
-    return bool(about) and len(have) >= ANSWER_SHARED and len(missing) <= len(have) + 1
+    if not about or len(have) < ANSWER_SHARED:
+        return False
+    # A story tells more than its question; a short question is all question.
+    return len(missing) <= len(have) + 1 if _story(query) else len(missing) < len(have)
 
 
 def _story(query):

@@ -22,6 +22,7 @@ from .statistics import index_statistics
 CANDIDATES = 60
 PER_PAGE = 10
 RELATED = 5
+ANSWER_SCORE_SHARE = 0.5
 
 
 @dataclass
@@ -173,9 +174,13 @@ def _search(raw_query, page, per_page, analysis):
     ranked = rank(
         [Candidate.from_row(r) for r in rows], query, index_statistics.rarity(query, backend)
     )
+    # An answer must also be among the best matches: a document search stands behind but that
+    # matches far less than the best one answers some other, narrower question.
+    floor = ranked[0][0] * ANSWER_SCORE_SHARE if ranked else 0.0
+    # Staff's best bet comes first, as an answer, whatever the ranking made of it.
     ranked = best_bets.apply(query, ranked)
-    answers = [(s, c) for s, c, confident in ranked if confident]
-    related = [(s, c) for s, c, confident in ranked if not confident][:RELATED]
+    answers = [(s, c) for s, c, confident in ranked if confident and s >= floor]
+    related = [(s, c) for s, c, confident in ranked if not (confident and s >= floor)][:RELATED]
     result.count = len(answers)
     result.page = min(max(1, page), result.num_pages)
     start = (result.page - 1) * per_page

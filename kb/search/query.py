@@ -39,6 +39,8 @@ NEGATORS = frozenset({"不是", "并非", "并不是", "从来没", "从来没�
 # so ending, or a word and the ending the segmenter cut off (微粒 + 贷), names a product, which
 # a document must name too to answer the question (kb.search.confidence).
 PRODUCT_ENDINGS = ("贷", "呗", "月付", "后付", "白条", "借条", "金条", "信用卡")
+# Endings that name a product only after a name (公积金贷款; 贷款 alone is any loan).
+NAMED_ENDINGS = ("贷款",)
 _NOUNISH = ("n", "j", "")
 
 # 明明…却…: what comes after 明明, up to the clause's end or the turn, is fine, not the problem.
@@ -163,13 +165,26 @@ def _cjk_term(word, tag="", negated=False):
     )
 
 
+def _joined_endings(words):
+    """The words with 月 + 付 (美团 + 月 + 付) read as the one ending 月付."""
+    result = []
+    for word in words:
+        if result and result[-1] in ("月", "后") and word == "付":
+            result[-1] += word
+        else:
+            result.append(word)
+    return result
+
+
 def product_mentions(words):
     """The credit products named among (word, part of speech, negated): see PRODUCT_ENDINGS."""
+    parts = dict((word, part) for word, part, _ in words)
     found, previous = [], None
-    for word, part, _ in words:
-        if word in PRODUCT_ENDINGS or word in ("月", "付"):
-            # An ending (or half of 月付) on its own ends the name before it (微粒 + 贷, 京东 +
-            # 白条); a whole one (白条, 信用卡) is a name by itself too.
+    for word in _joined_endings([w for w, _, _ in words]):
+        part = parts.get(word, "n")
+        if word in PRODUCT_ENDINGS or word in NAMED_ENDINGS:
+            # An ending on its own ends the name before it (微粒 + 贷, 京东 + 白条, 公积金 +
+            # 贷款); a whole one (白条, 信用卡) is a name by itself too.
             if previous is not None:
                 previous += word
                 found.append(previous)
@@ -182,8 +197,8 @@ def product_mentions(words):
             previous = word
         else:
             previous = None
-    # 美团 + 月 + 付 gives 美团月 and 美团月付: keep the longest form of each.
-    return {m for m in found if not any(m != o and o.startswith(m) for o in found)}
+    # 京东 + 白条 gives 京东白条, and 白条 alone would too: keep the longest form of each.
+    return {m for m in found if not any(m != o and o.endswith(m) for o in found)}
 
 
 def tagged_words(text):

@@ -7,8 +7,8 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 
 from kb.models import Article, Category, Cause, Remedy
 
-from .indexer import bump_generation, ensure_current_index, index_article
 from .curation import BestBet
+from .indexer import bump_generation, ensure_current_index, index_article
 from .models import Synonym
 
 
