@@ -5,8 +5,9 @@ Decided from what the query says that the document does not, never from a raw sc
 query's content words (words that name things or actions, not times, numbers, adverbs and the
 like, nor what the reader says is not the case) that are specific (rare in the index, or in no
 document at all) and that the document does not have, nor a synonym of them. A document
-lacking some answers only when it shares more with the query than the product's name, and
-about as much as it lacks (a story's incidental detail). And a question about a credit product
+lacking some answers only when it shares more with the query than the product's name: in a
+short question more concepts than it lacks (every word is the question), in a story about as
+many (incidental detail is expected). And a question about a credit product
 (kb.search.query.PRODUCT_ENDINGS) is answered only by a document naming that product.
 """
 
@@ -21,7 +22,7 @@ SPECIFIC_IDF = 2.8
 # A query with this many content words tells a story.
 STORY_WORDS = 6
 # A document that lacks some of the query's specific words answers it only when it shares at
-# least this many concepts with it, and no fewer than one less than it lacks.
+# least this many concepts with it (and more, see stands_behind).
 ANSWER_SHARED = 2
 
 
@@ -46,7 +47,7 @@ def gaps(query, matches, rarity):
     """The specific content words of the query that a document does not have, nor a synonym
     of them: what the question says that the document does not. ``matches`` maps each term's
     text to how well the document has it (kb.search.ranking.score)."""
-    explained = {phrase for phrase, words in query.expanded if any(matches.get(w) for w in words)}
+    explained = _explained(query, matches)
     return [
         term.text
         for term in content_words(query)
@@ -70,10 +71,9 @@ def shared(query, matches):
         for t in query.terms
         if t.typed and len(t.text) > 1 and not t.negated and t.weight == 1 and matches.get(t.text)
     }
-    for phrase, words in query.expanded:
-        if any(matches.get(w) for w in words):
-            concepts = {c for c in concepts if c not in phrase}
-            concepts.add(phrase)
+    for phrase in _explained(query, matches):
+        concepts = {c for c in concepts if c not in phrase}
+        concepts.add(phrase)
     return concepts
 
 

@@ -14,8 +14,9 @@ from collections import OrderedDict
 
 from django.utils import timezone
 
-# Pages kept per process, the least recently used dropped first: a bound on memory.
-CACHED_PAGES = 2000
+# Pages kept per process, the least recently used dropped first: a bound on memory (a page
+# with its snippets and remedies is a few kilobytes).
+CACHED_PAGES = 1000
 
 
 class ResultsCache:
