@@ -2,9 +2,9 @@
 compared as curation.match_key writes them), its article or cause is the first result, whatever
 ranking thinks, and the search counts as answered. The longest matching phrase wins.
 
-The bets are read from the database on every search (one small query), so a change reaches
-every worker's next search on any database; a save or delete also replaces the page cache's
-content version (kb.signals), so no cached results page outlives it.
+The bets are read from the database when a search is worked out (one small query); a save or
+delete moves the index generation on (kb.search.signals), so no worker answers from results it
+cached before the change (kb.search.results).
 """
 
 from django.db.models import CharField, F, Value
