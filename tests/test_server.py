@@ -209,7 +209,8 @@ def test_a_killed_master_costs_no_more_than_a_stopped_one(site, serve):
         time.sleep(0.05)
     reader.close()
     assert "waiting" not in {state for _, state in seen}, seen
-    assert seen[0][0] < 0.5 and any(state == "refused" for _, state in seen[:5]), seen
+    # Refused soon (a loaded machine may take a moment to run the probes themselves).
+    assert any(state == "refused" for moment, state in seen if moment < 1.5), seen
 
     def gone(pid):
         try:
