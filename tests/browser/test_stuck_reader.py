@@ -108,7 +108,7 @@ def test_collectors_call_about_a_friends_debt(site, phone, fenqile):
 def test_an_unanswerable_question_still_ends_with_a_way_out(site, phone, imported, javascript):
     page = phone(javascript=javascript)
     page.goto(site + "/search/?q=zzqqxx")
-    expect(page.get_by_role("heading", name=re.compile("没有找到"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("还没有能回答"))).to_be_visible()
     expect_way_out(page)
     page.locator("#still-stuck").get_by_role("link", name="关于本站").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("关于本站")
