@@ -176,7 +176,8 @@ def test_reloading_gunicorn_with_hup_under_load_drops_no_request(site, serve):
 
 
 def _answered_or_refused(port, timeout=0.5):
-    """'answered', 'refused', or 'waiting' (connected, but nobody answers within ``timeout``)."""
+    """'answered', 'refused', 'reset' (taken into the queue of a socket that then closed: an
+    immediate error a proxy retries elsewhere), or 'waiting' (nobody answers within ``timeout``)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request("GET", "/healthz", headers={"Connection": "close"})
@@ -184,7 +185,9 @@ def _answered_or_refused(port, timeout=0.5):
         return "answered"
     except ConnectionRefusedError:
         return "refused"
-    except (TimeoutError, ConnectionResetError, http.client.RemoteDisconnected):
+    except (ConnectionResetError, http.client.RemoteDisconnected):
+        return "reset"
+    except TimeoutError:
         return "waiting"
     finally:
         connection.close()
