@@ -6,9 +6,7 @@ A visitor is a random id in a signed cookie; the database keeps only a keyed has
 
 import hashlib
 import hmac
-import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 
 from django import forms
@@ -18,6 +16,7 @@ from django.core.cache import cache
 from .client import client_address
 from .models import Feedback
 from .numbers import parse_int
+from .personal_data import PERSONAL_NUMBER_REFUSED, contains_personal_number
 
 VISITOR_COOKIE = "kb_visitor"
 VISITOR_COOKIE_SALT = "kb.feedback.visitor"
@@ -40,30 +39,6 @@ def cause_at(article, value):
     if position is None:
         return None
     return article.causes.filter(position=position).first()
-
-
-# Personal numbers a worried reader might paste into a comment: a mainland mobile number, a
-# resident ID number, a bank card number. Digits may be split by spaces or dashes
-# (138 0013 8000); full-width digits are folded first (NFKC). People in debt must not have
-# such numbers pile up in our table, so a comment holding one is refused, not stored.
-_DIGIT_RUN = re.compile(r"\d(?:[\s\-]*\d)*(?:[\s\-]*[xX])?")
-PERSONAL_NUMBER_REFUSED = (
-    "为了保护你的隐私，请不要填写手机号、身份证号或银行卡号，我们不会保存这类信息。"
-    "请删掉号码后再提交。"
-)
-
-
-def contains_personal_number(text):
-    """Whether ``text`` holds what looks like a phone, ID card or bank card number."""
-    for run in _DIGIT_RUN.findall(unicodedata.normalize("NFKC", text)):
-        digits = re.sub(r"[\s\-]", "", run)
-        if re.fullmatch(r"1[3-9]\d{9}", digits):  # mobile
-            return True
-        if re.fullmatch(r"\d{17}[\dxX]|\d{15}", digits):  # ID card (18 or old 15 digits)
-            return True
-        if re.fullmatch(r"\d{12,19}", digits):  # bank card
-            return True
-    return False
 
 
 class FeedbackForm(forms.Form):

@@ -6,7 +6,7 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from kb.models import Feedback
-from kb.models.readers import redact_personal_data
+from kb.personal_data import redact_personal_data
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,6 @@
 questions) and feedback votes (Feedback). Counts and votes only: no IP address or other
 personal data."""
 
-import re
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
@@ -11,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kb.counters import add_to_row
+from kb.personal_data import redact_personal_data
 
 from .content import Article, Cause
 
@@ -154,14 +153,3 @@ class Feedback(models.Model):
         self.comment = redacted
         self.redacted_at = timezone.now()
         return True
-
-
-# Readers paste their phone, ID card or bank card number, or an e-mail address, into comments
-# ("请打电话 13812345678"): any run of 7 or more digits (spaces and dashes allowed inside, an
-# ID card's final X included) and anything shaped like an address.
-PERSONAL_DATA = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+|(?<!\d)\d(?:[\s-]?\d){6,}[\dXx]?(?!\d)")
-REDACTED = "［已隐去］"
-
-
-def redact_personal_data(text):
-    return PERSONAL_DATA.sub(REDACTED, text)
