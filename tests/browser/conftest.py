@@ -2,6 +2,7 @@
 live server, with axe-core (accessibility) and vnu-jar (HTML validity) from node_modules
 (`make setup` installs them with `npm ci`). Never a downloaded browser."""
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -57,18 +58,37 @@ def site(live_server, imported):
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    page = context.new_page()
-    yield page
-    context.close()
+def new_page(browser):
+    """Open pages in fresh contexts: ``new_page(viewport=..., java_script_enabled=False)``.
+
+    At teardown each page is let finish what it has in flight (an admin page posts a Markdown
+    preview per editor box) and then closed, pass or fail. A request the live server is still
+    serving when the test's database is flushed makes the flush fail ("couldn't be flushed").
+    """
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(**{"viewport": PHONE, "locale": "zh-CN", **options})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        for page in context.pages:
+            # A crashed or hung page is closed all the same.
+            with contextlib.suppress(Exception):
+                page.wait_for_load_state("networkidle", timeout=5000)
+        context.close()
 
 
 @pytest.fixture
-def page_without_javascript(browser):
-    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
-    yield context.new_page()
-    context.close()
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def page_without_javascript(new_page):
+    return new_page(java_script_enabled=False)
 
 
 @pytest.fixture(scope="session")

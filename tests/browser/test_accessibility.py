@@ -27,19 +27,16 @@ PAGES = {
 @pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_page_has_no_accessibility_violations(site, browser, axe, path, width, scheme):
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
+def test_page_has_no_accessibility_violations(site, new_page, axe, path, width, scheme):
+    page = new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page.goto(site + path)
     assert page.locator("html").get_attribute("lang") in {"zh-Hans", "zh-Hant"}
     assert axe(page) == []
-    context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_feedback_answer_has_no_accessibility_violations(site, browser, axe, huabei, scheme):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
-    page = context.new_page()
+def test_feedback_answer_has_no_accessibility_violations(site, new_page, axe, huabei, scheme):
+    page = new_page(color_scheme=scheme)
     page.goto(site + huabei.get_absolute_url())
     page.locator("#cause-1").get_by_role("button", name="没解决").click()
     page.locator("#cause-1").get_by_role("status").get_by_role("link").first.wait_for()
@@ -49,4 +46,3 @@ def test_feedback_answer_has_no_accessibility_violations(site, browser, axe, hua
         page.locator("[aria-pressed=true]")
     ).wait_for()
     assert axe(page) == []
-    context.close()

@@ -9,9 +9,8 @@ from playwright.sync_api import expect
 from kb.models import Article, Cause, Feedback
 
 
-def sign_in(browser, site, user):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    page = context.new_page()
+def sign_in(new_page, site, user):
+    page = new_page()  # 390 x 844
     page.goto(site + "/admin/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", "correct-horse-battery")
@@ -33,12 +32,12 @@ def save(page):
 
 
 def test_an_editor_fixes_a_live_article_and_a_publisher_publishes_it(
-    site, browser, axe, staff_in, huabei
+    site, new_page, axe, staff_in, huabei
 ):
     editor, publisher = staff_in("编辑", "xiaowang"), staff_in("发布", "laoli")
     editor.first_name = "小王"
     editor.save()
-    editing = sign_in(browser, site, editor)
+    editing = sign_in(new_page, site, editor)
     editing.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
     expect(editing.locator(".kb-notice").first).to_contain_text("你的修改会保存为草稿")
     assert axe(editing) == []
@@ -54,7 +53,7 @@ def test_an_editor_fixes_a_live_article_and_a_publisher_publishes_it(
     editing.goto(site + huabei.get_absolute_url())
     expect(editing.locator("main")).not_to_contain_text("网络信号差或正在维护")
 
-    publishing = sign_in(browser, site, publisher)
+    publishing = sign_in(new_page, site, publisher)
     publishing.goto(site + "/admin/kb/articledraft/")
     assert axe(publishing) == []
     row = publishing.locator("#result_list tbody tr").first
@@ -72,11 +71,11 @@ def test_an_editor_fixes_a_live_article_and_a_publisher_publishes_it(
     expect(publishing.locator("#change-history")).to_contain_text("发布 小王 提交的修改")
 
 
-def test_the_second_of_two_editors_is_refused_with_the_diff(site, browser, axe, staff_in, huabei):
+def test_the_second_of_two_editors_is_refused_with_the_diff(site, new_page, axe, staff_in, huabei):
     huabei.status = Article.Status.DRAFT
     huabei.save()
-    first = sign_in(browser, site, staff_in("编辑", "first"))
-    second = sign_in(browser, site, staff_in("编辑", "second"))
+    first = sign_in(new_page, site, staff_in("编辑", "first"))
+    second = sign_in(new_page, site, staff_in("编辑", "second"))
     url = f"{site}/admin/kb/article/{huabei.pk}/change/"
     first.goto(url)
     second.goto(url)
@@ -96,9 +95,11 @@ def test_the_second_of_two_editors_is_refused_with_the_diff(site, browser, axe, 
     assert huabei.title != "第二位编辑的标题"
 
 
-def test_after_a_slug_change_the_old_address_leads_to_the_article(site, browser, publisher, huabei):
+def test_after_a_slug_change_the_old_address_leads_to_the_article(
+    site, new_page, publisher, huabei
+):
     old = huabei.get_absolute_url()
-    page = sign_in(browser, site, publisher)
+    page = sign_in(new_page, site, publisher)
     page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
     page.fill("#id_slug", "huabei-huankuan-shibai")
     save(page)
@@ -111,10 +112,10 @@ def test_after_a_slug_change_the_old_address_leads_to_the_article(site, browser,
 
 
 def test_causes_are_reordered_from_the_keyboard_and_new_rows_numbered(
-    site, browser, axe, publisher, huabei
+    site, new_page, axe, publisher, huabei
 ):
     first, second = (Cause.objects.get(article=huabei, position=n) for n in (1, 2))
-    page = sign_in(browser, site, publisher)
+    page = sign_in(new_page, site, publisher)
     page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
     box = cause_title(page, 1)
     position = page.locator("#" + box.get_attribute("id").replace("-title", "-position"))
@@ -140,11 +141,11 @@ def test_causes_are_reordered_from_the_keyboard_and_new_rows_numbered(
     assert Cause.objects.get(article=huabei, title="新的原因").position == count + 1
 
 
-def test_an_editor_redacts_a_reader_s_comment(site, browser, axe, editor, huabei):
+def test_an_editor_redacts_a_reader_s_comment(site, new_page, axe, editor, huabei):
     feedback = Feedback.objects.create(
         article=huabei, helpful=False, comment="请回电 13812345678", visitor="v"
     )
-    page = sign_in(browser, site, editor)
+    page = sign_in(new_page, site, editor)
     page.goto(site + "/admin/kb/feedback/?handled=no")
     assert axe(page) == []
     page.locator(f"input[name=_selected_action][value='{feedback.pk}']").check()
@@ -156,9 +157,9 @@ def test_an_editor_redacts_a_reader_s_comment(site, browser, axe, editor, huabei
 
 
 def test_on_a_phone_the_save_button_is_in_reach_and_nothing_is_clipped(
-    site, browser, axe, publisher, huabei
+    site, new_page, axe, publisher, huabei
 ):
-    page = sign_in(browser, site, publisher)  # 390 px wide
+    page = sign_in(new_page, site, publisher)  # 390 px wide
     page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
     save_button = page.locator("input[name=_save]")
     expect(save_button).to_be_in_viewport()  # without scrolling through 8,000 px
@@ -176,9 +177,9 @@ def test_on_a_phone_the_save_button_is_in_reach_and_nothing_is_clipped(
 
 
 def test_a_publisher_compares_versions_and_restores_from_a_short_page(
-    site, browser, axe, publisher, huabei
+    site, new_page, axe, publisher, huabei
 ):
-    page = sign_in(browser, site, publisher)
+    page = sign_in(new_page, site, publisher)
     page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
     cause_title(page, 2).fill("网络信号差")
     save(page)

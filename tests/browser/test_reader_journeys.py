@@ -45,9 +45,8 @@ def test_reader_votes_and_comments_without_javascript(site, page_without_javascr
     assert vote.cause.position == 3 and not vote.helpful and vote.comment == "余额够了还是扣款失败"
 
 
-def test_reader_copies_the_link_to_a_cause(site, browser, huabei):
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
-    page = context.new_page()
+def test_reader_copies_the_link_to_a_cause(site, new_page, huabei):
+    page = new_page(permissions=["clipboard-read", "clipboard-write"])
     page.goto(site + huabei.get_absolute_url())
     page.locator("#cause-2").get_by_role("link", name=re.compile("复制本条链接")).click()
     expect(page.locator("#cause-2").get_by_role("status")).to_have_text("已复制本条链接")
@@ -55,7 +54,6 @@ def test_reader_copies_the_link_to_a_cause(site, browser, huabei):
     assert page.evaluate("navigator.clipboard.readText()") == (
         f"{site}{huabei.get_absolute_url()}causes/2/"
     )
-    context.close()
 
 
 def test_reader_switches_to_traditional_and_searches_there(site, page, huabei):

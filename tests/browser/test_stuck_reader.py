@@ -8,32 +8,23 @@ from playwright.sync_api import expect
 
 from kb.models import Feedback
 
-from .conftest import PHONE
-
 IDENTITY = re.compile(r"本站不是.*官方，无法查询你的账户")
 
 
 @pytest.fixture
-def phone(browser):
+def phone(new_page):
     """A touch phone; ``phone(javascript=False, scheme="dark", permissions=[...])``."""
-    contexts = []
 
     def open_page(javascript=True, scheme="light", permissions=()):
-        context = browser.new_context(
-            viewport=PHONE,
+        return new_page(
             has_touch=True,
             is_mobile=True,
             java_script_enabled=javascript,
             color_scheme=scheme,
             permissions=list(permissions),
-            locale="zh-CN",
         )
-        contexts.append(context)
-        return context.new_page()
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 def expect_way_out(page, product=None):
