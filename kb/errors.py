@@ -25,10 +25,13 @@ RETRY_AFTER_SECONDS = 30
 
 
 def wants_json(request):
-    """Whether the answer, an error included, should be JSON: every path of the API, and any
-    request that asks for JSON first (the feedback form's script sends Accept: application/json)."""
-    return request.path.startswith("/api/") or request.headers.get("Accept", "").startswith(
-        "application/json"
+    """Whether the answer, an error included, should be JSON: every path of the API, any
+    request that asks for JSON first (the feedback form's script sends Accept: application/json)
+    and a script's request marked ``X-Requested-With: XMLHttpRequest`` (the Markdown editor's)."""
+    return (
+        request.path.startswith("/api/")
+        or request.headers.get("Accept", "").startswith("application/json")
+        or request.headers.get("X-Requested-With") == "XMLHttpRequest"
     )
 
 

@@ -102,21 +102,100 @@ def test_the_stored_name_follows_the_content_not_the_upload(editor_client):
     assert response.json()["image_code"].endswith(".png)")
 
 
-def test_the_editor_endpoints_serve_nobody_but_editors(client):
-    png = image_bytes("PNG")
-    assert upload(client, "a.png", png, "image/png").status_code == 403
-    assert client.post("/markdownx/markdownify/", {"content": "**x**"}).status_code == 403
-
-
 def test_the_live_preview_is_the_public_renderer(editor_client):
     response = editor_client.post(
         "/markdownx/markdownify/",
         {"content": "**粗体** <script>alert(1)</script> [x](javascript:alert(1))"},
+        **XHR,
     )
     html = response.content.decode()
     assert "<strong>粗体</strong>" in html
     assert "<script" not in html and "javascript:" not in html
-    assert editor_client.post("/markdownx/markdownify/", {}).status_code == 200
+    assert editor_client.post("/markdownx/markdownify/", {}, **XHR).status_code == 200
+
+
+ENDPOINTS = ["/markdownx/upload/", "/markdownx/markdownify/"]
+
+
+def assert_refused(response, status, words):
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert words in response.json()["detail"]
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_the_editor_endpoints_serve_nobody_but_editors(client, staff_in, django_user_model, url):
+    assert_refused(client.post(url, {"content": "x"}, **XHR), 403, "请先登录")
+    reader = django_user_model.objects.create_user("reader", password="x")
+    client.force_login(reader)
+    assert_refused(client.post(url, {"content": "x"}, **XHR), 403, "没有编辑文章的权限")
+    # Staff without the right to change articles (a role that only reads the reports).
+    viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    client.force_login(viewer)
+    assert_refused(client.post(url, {"content": "x"}, **XHR), 403, "没有编辑文章的权限")
+
+
+def test_refusals_are_json_for_scripts_and_a_page_for_people(client):
+    assert client.post("/markdownx/upload/", HTTP_ACCEPT="application/json").json()
+    page = client.post("/markdownx/upload/")
+    assert page.status_code == 403 and page["Content-Type"].startswith("text/html")
+    assert "没有权限" in page.content.decode()
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_a_get_is_answered_405_not_a_500(editor_client, url):
+    response = editor_client.get(url, **XHR)
+    assert_refused(response, 405, "只接受 POST")
+    assert response["Allow"] == "POST"
+    assert editor_client.get(url).status_code == 405  # a person typing the address
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_a_hand_made_request_without_the_scripts_header_is_refused_not_a_500(
+    editor_client, media_root, url
+):
+    png = SimpleUploadedFile("a.png", image_bytes("PNG"), "image/png")
+    response = editor_client.post(url, {"image": png, "content": "x"})
+    assert response.status_code == 400
+    assert "X-Requested-With" in response.content.decode()
+    refused = editor_client.post(url, {"content": "x"}, HTTP_ACCEPT="application/json")
+    assert_refused(refused, 400, "编辑器脚本")
+    assert list(media_root.rglob("*")) == []
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_a_request_from_another_site_is_refused(editor, url):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    client.get("/admin/")  # the page sets the CSRF cookie, as the editor's own page does
+    token = client.cookies["csrftoken"].value
+    data = {"content": "x", "csrfmiddlewaretoken": token}
+    forged = client.post(url, data, HTTP_ORIGIN="https://evil.example", **XHR)
+    assert forged.status_code == 403 and "detail" in forged.json()
+    # A browser saying so, even where the Origin header is left out.
+    fetched = client.post(url, data, HTTP_SEC_FETCH_SITE="cross-site", **XHR)
+    assert_refused(fetched, 403, "本站的编辑页面")
+    assert client.post(url, {"content": "x"}, **XHR).status_code == 403  # no token
+    own = client.post(url, data, HTTP_ORIGIN="http://testserver", **XHR)
+    assert own.status_code != 403
+
+
+def test_no_file_or_a_non_image_gets_the_reason(editor_client):
+    missing = editor_client.post("/markdownx/upload/", {"text": "x"}, **XHR)
+    assert missing.status_code == 400 and list(missing.json()) == ["image"]
+    text = upload(editor_client, "readme.png", "这不是图片".encode(), "image/png")
+    assert text.status_code == 400
+    assert text.json() == {"__all__": ["只能上传 PNG、JPEG、WebP 或 GIF 图片。"]}
+
+
+def test_a_huge_upload_is_refused_before_it_is_read(editor_client, media_root):
+    huge = b"\0" * (3 * 1024 * 1024)
+    response = upload(editor_client, "huge.png", huge, "image/png")
+    assert response.status_code == 413
+    assert response.json() == {"image": ["图片不能超过 2 MB。"]}
+    assert list(media_root.rglob("*")) == []
 
 
 def test_a_decompression_bomb_is_refused_from_its_header_with_a_clear_message(
