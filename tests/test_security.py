@@ -69,7 +69,9 @@ def test_admin_and_public_pages_have_no_inline_script_the_policy_would_block(res
 def test_the_markdown_editor_loads_its_script_and_previews(admin_client, responses):
     form = responses["admin change form"].content.decode()
     assert 'class="markdownx"' in form and "markdownx/js/markdownx" in form
-    preview = admin_client.post("/markdownx/markdownify/", {"content": "**还款**"})
+    preview = admin_client.post(
+        "/markdownx/markdownify/", {"content": "**还款**"}, HTTP_X_REQUESTED_WITH="XMLHttpRequest"
+    )
     assert preview.status_code == 200
     assert "<strong>还款</strong>" in preview.content.decode()
 
