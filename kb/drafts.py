@@ -9,7 +9,9 @@ reaches readers. The same trick shows a draft (the edit form, the preview): ``ap
 writes it over the live rows inside a transaction and rolls back when the page is rendered, as
 reversion's own revision view does. Publishing applies it for good.
 
-Restoring an older version (``restore``) writes it the same way. One draft per article:
+Restoring an older version (``restore``) writes it the same way; an editor restoring one of a
+live article (``propose_restore``) gets it as the article's draft instead, submitted for review,
+the same draft an edit of theirs makes. One draft per article:
 saving again replaces it. States: 草稿 (saved), 待审核 (submitted),
 已退回 (returned with a comment); publishing or discarding deletes it, and the history
 (kb.history) records who proposed and who published.
@@ -90,6 +92,18 @@ def restore(article, version, user):
             reversion.set_user(user)
             reversion.set_comment(_("恢复到 %(when)s 的版本") % {"when": when})
     return article
+
+
+def propose_restore(article, version, user):
+    """An older version as the article's draft (replacing an earlier one), submitted for review:
+    readers keep the live article until a publisher publishes it (``publish``)."""
+    with transaction.atomic():
+        apply_records(article.pk, history.version_records(version))
+        serialized = serialize(article)
+        transaction.set_rollback(True)
+    draft = save(article, serialized, user, based_on=article.updated_at)
+    submit(draft)
+    return draft
 
 
 def apply_records(article_id, drafted):

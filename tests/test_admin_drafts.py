@@ -120,7 +120,75 @@ def test_a_draft_that_adds_and_removes_causes_publishes_them(editor, publisher, 
     assert not Cause.objects.filter(article=huabei, position=1).exists()
 
 
-def test_an_editor_may_not_restore_or_delete_a_live_article(editor_client, huabei):
+def history_url(article):
+    return reverse("admin:kb_article_history", args=[article.pk])
+
+
+def restore_url(article, version):
+    return reverse("admin:kb_article_revision", args=[article.pk, version.pk])
+
+
+def public_page(article):
+    return Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_an_editor_restoring_a_live_article_s_old_version_sends_it_for_review(
+    editor, publisher, huabei
+):
+    from kb.history import article_versions
+
+    publishing = client_for(publisher)
+    fix_typo(publishing, huabei, "发布者改过的标题")  # live at once: the history has two versions
+    imported = article_versions(huabei).last()
+
+    editing = client_for(editor)
+    history = editing.get(history_url(huabei)).content.decode()
+    assert "提议恢复（需审核）" in history and "成为待发布的修改并提交审核" in history
+    confirm = editing.get(restore_url(huabei, imported)).content.decode()
+    assert "恢复为待发布的修改并提交审核" in confirm and "读者才看到" in confirm
+    assert "<del>发布者改过的标题</del>" in confirm
+
+    response = editing.post(restore_url(huabei, imported), {})
+    assert response.status_code == 302 and response["Location"] == draft_url(huabei)
+    assert "发布者改过的标题" in public_page(huabei)  # readers keep the live article
+    draft = ArticleDraft.objects.get(article=huabei)
+    assert draft.status == ArticleDraft.Status.SUBMITTED and draft.author == editor
+    queue = publishing.get(reverse("admin:kb_articledraft_changelist")).content.decode()
+    assert draft_url(huabei) in queue and "待审核" in queue
+
+    publishing.post(draft_url(huabei), {"action": "publish"})
+    page = public_page(huabei)
+    assert "网络繁忙或不稳定" in page and "发布者改过的标题" not in page
+
+
+def test_the_restore_page_warns_an_editor_that_it_replaces_the_pending_draft(
+    editor, publisher, huabei
+):
+    from kb.history import article_versions
+
+    fix_typo(client_for(publisher), huabei, "发布者改过的标题")
+    editing = client_for(editor)
+    fix_typo(editing, huabei, "编辑的草稿标题")
+    confirm = editing.get(restore_url(huabei, article_versions(huabei).last())).content.decode()
+    assert "已有一份待发布的修改" in confirm and "会被这个版本替换" in confirm
+
+
+def test_a_publisher_restores_a_live_article_at_once(publisher, huabei):
+    from kb.history import article_versions
+
+    publishing = client_for(publisher)
+    fix_typo(publishing, huabei, "发布者改过的标题")
+    imported = article_versions(huabei).last()
+    history = publishing.get(history_url(huabei)).content.decode()
+    assert "提议恢复" not in history and "读者马上看到" in history
+    confirm = publishing.get(restore_url(huabei, imported)).content.decode()
+    assert "读者马上看到" in confirm and "提交审核" not in confirm
+    publishing.post(restore_url(huabei, imported), {})
+    assert "网络繁忙或不稳定" in public_page(huabei)
+    assert not ArticleDraft.objects.filter(article=huabei).exists()
+
+
+def test_an_editor_may_not_delete_a_live_article(editor_client, huabei):
     delete = reverse("admin:kb_article_delete", args=[huabei.pk])
     assert editor_client.post(delete, {"post": "yes"}).status_code == 403
     assert Article.objects.filter(pk=huabei.pk).exists()

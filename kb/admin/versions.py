@@ -1,6 +1,8 @@
 """An article's history in the admin (kb.history): the list of versions with who saved each,
 one version's changes, any two versions compared, and restoring an older version from a page
-that shows what will change (not reversion's full change form), as a new version."""
+that shows what will change (not reversion's full change form), as a new version. An editor
+restoring a version of a live article proposes it instead: it becomes the article's draft,
+submitted for review (kb.drafts.propose_restore); the pages say which before the click."""
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
@@ -57,14 +59,13 @@ class VersionViewsMixin:
             "restore_url": self._revision_url(article, before) if before else None,
             "this_url": self._revision_url(article, version),
             "can_restore": self._may_restore(request, article),
+            "restore_proposes": changes_need_review(request.user, article),
         }
         return TemplateResponse(request, "admin/kb/article/version_changes.html", context)
 
     def _may_restore(self, request, article):
-        # A restore changes the live article at once: a publisher's decision once it is live.
-        return self.has_change_permission(request, article) and not changes_need_review(
-            request.user, article
-        )
+        # Once the article is live, an editor's restore is a proposal (see revision_view).
+        return self.has_change_permission(request, article)
 
     def _revision_url(self, article, version):
         return reverse("admin:kb_article_revision", args=[article.pk, version.pk])
@@ -90,6 +91,7 @@ class VersionViewsMixin:
             {
                 "versions": versions,
                 "can_restore": article is not None and self._may_restore(request, article),
+                "restore_proposes": changes_need_review(request.user, article),
                 **(extra_context or {}),
             },
         )
@@ -131,11 +133,23 @@ class VersionViewsMixin:
         article = get_object_or_404(Article, pk=unquote(object_id))
         if not self._may_restore(request, article):
             raise PermissionDenied
+        # A restore changes the live article at once: a publisher's decision once it is live.
+        proposes = changes_need_review(request.user, article)
         if request.method == "POST":
+            if proposes:
+                drafts.propose_restore(article, version, request.user)
+                self.log_change(request, article, str(_("提议恢复到旧版本，已提交审核")))
+                self.message_user(
+                    request,
+                    _("所选的版本已作为待发布的修改提交审核，读者仍看到已发布的版本。"),
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:kb_article_draft", args=[article.pk]))
             drafts.restore(article, version, request.user)
             self.log_change(request, article, str(_("恢复到旧版本")))
             self.message_user(request, _("已恢复到所选的版本。"), messages.SUCCESS)
             return redirect(reverse("admin:kb_article_change", args=[article.pk]))
+        pending = self.pending_draft(article)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -146,5 +160,8 @@ class VersionViewsMixin:
             "changes": history.changes_between(
                 history.live_snapshot(article), history.version_snapshot(version)
             ),
+            "proposes": proposes,
+            "pending_draft": pending,
+            "pending_author": history.display_name(pending.author) if pending else "",
         }
         return TemplateResponse(request, "admin/kb/article/restore.html", context)
