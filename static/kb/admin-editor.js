@@ -158,8 +158,12 @@ document.addEventListener("DOMContentLoaded", function () { addImageButtons(docu
 document.addEventListener("formset:added", function (event) { addImageButtons(event.target); });
 
 // Order of causes, remedies and advice: 上移/下移 buttons beside each row's 序号 (keyboard and
-// mouse alike) swap it with its neighbour, numbers and place; a new row gets the next number.
-// The server keeps the rules (kb/admin/inlines.py): distinct numbers, 1 to 999, blank = next.
+// mouse alike) move it past its neighbour, and its 拖动 handle drags it (mouse, pen or touch,
+// through Pointer Events) among the rows of its own table: a remedy stays within its cause.
+// After a move the rows are numbered 1..n in their new order and a live region says where the
+// row went. Without this script staff type the 序号 themselves; the server keeps the rules
+// (kb/admin/inlines.py): distinct numbers, 1 to 999, blank = next. Only classes change the
+// look while dragging (CSP: no inline styles).
 function ownPosition(row) {
   return Array.prototype.find.call(row.querySelectorAll('input[name$="-position"]'), function (box) {
     return box.closest(".djn-inline-form") === row;
@@ -185,16 +189,68 @@ function announce(text) {
   region.textContent = text;
 }
 
+function renumber(row) {
+  var rows = siblingRows(row);
+  rows.forEach(function (other, index) { ownPosition(other).value = index + 1; });
+  announce("已移到第 " + (rows.indexOf(row) + 1) + " 行，序号 " + ownPosition(row).value + "。");
+}
+
 function moveRow(row, step) {
   var rows = siblingRows(row);
   var other = rows[rows.indexOf(row) + step];
   if (!other) return;
-  var mine = ownPosition(row), theirs = ownPosition(other);
-  var number = mine.value;
-  mine.value = theirs.value;
-  theirs.value = number;
   if (step < 0) other.before(row); else other.after(row);
-  announce("已移到第 " + (rows.indexOf(row) + step + 1) + " 行，序号 " + mine.value + "。");
+  renumber(row);
+}
+
+// Where the pointer is, the dragged row goes before the first other row whose middle is
+// below it (after the last if none): stable however tall the rows are.
+function dragTo(row, y) {
+  var others = siblingRows(row).filter(function (other) { return other !== row; });
+  var next = others.find(function (other) {
+    var box = other.getBoundingClientRect();
+    return y < box.top + box.height / 2;
+  });
+  if (next && next !== row.nextElementSibling) next.before(row);
+  else if (!next && others.length && row !== others[others.length - 1].nextElementSibling) {
+    others[others.length - 1].after(row);
+  }
+}
+
+var EDGE = 48; // px from the window's edge at which a drag scrolls the page
+
+function makeDragHandle(row) {
+  var handle = document.createElement("span");
+  handle.className = "kb-order__drag";
+  handle.textContent = "⇅ 拖动";
+  handle.title = "按住拖动，调整这一行的顺序";
+  handle.setAttribute("aria-hidden", "true"); // keyboard and screen readers: 上移/下移
+  handle.addEventListener("pointerdown", function (event) {
+    if (event.button !== 0) return;
+    event.preventDefault();
+    var startIndex = siblingRows(row).indexOf(row);
+    row.classList.add("kb-dragging");
+    // Followed on the document, not by pointer capture: moving the row in the page moves the
+    // handle too, which loses the capture.
+    function follow(move) {
+      if (move.pointerId !== event.pointerId) return;
+      if (move.clientY < EDGE) window.scrollBy(0, -20);
+      else if (move.clientY > window.innerHeight - EDGE) window.scrollBy(0, 20);
+      dragTo(row, move.clientY);
+    }
+    function drop(end) {
+      if (end.pointerId !== event.pointerId) return;
+      document.removeEventListener("pointermove", follow);
+      document.removeEventListener("pointerup", drop);
+      document.removeEventListener("pointercancel", drop);
+      row.classList.remove("kb-dragging");
+      if (siblingRows(row).indexOf(row) !== startIndex) renumber(row);
+    }
+    document.addEventListener("pointermove", follow);
+    document.addEventListener("pointerup", drop);
+    document.addEventListener("pointercancel", drop);
+  });
+  return handle;
 }
 
 function addOrderButtons(root) {
@@ -204,6 +260,7 @@ function addOrderButtons(root) {
     box.dataset.kbOrder = "1";
     var tools = document.createElement("span");
     tools.className = "kb-order";
+    tools.appendChild(makeDragHandle(row));
     [["上移", -1], ["下移", 1]].forEach(function (choice) {
       var button = document.createElement("button");
       button.type = "button";

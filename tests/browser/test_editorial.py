@@ -4,13 +4,14 @@ one article; a slug change and the old URL. axe checks each admin page on the wa
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from kb.models import Article, Cause, Feedback
 
 
-def sign_in(new_page, site, user):
-    page = new_page()  # 390 x 844
+def sign_in(new_page, site, user, **options):
+    page = new_page(**options)  # 390 x 844 unless a viewport is given
     page.goto(site + "/admin/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", "correct-horse-battery")
@@ -139,6 +140,80 @@ def test_causes_are_reordered_from_the_keyboard_and_new_rows_numbered(
     second.refresh_from_db()
     assert (first.position, second.position) == (2, 1)
     assert Cause.objects.get(article=huabei, title="新的原因").position == count + 1
+
+
+def order_tools(page, box):
+    """The 拖动 handle and 上移/下移 buttons beside a 序号 box."""
+    return box.locator("xpath=following-sibling::span[contains(@class, 'kb-order')][1]")
+
+
+def cause_position(page, position):
+    return page.locator("#" + cause_title(page, position).get_attribute("id")[:-6] + "-position")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_cause_is_dragged_to_the_top_and_readers_see_the_new_order(
+    site, new_page, axe, publisher, huabei, width
+):
+    titles = list(huabei.causes.order_by("position").values_list("title", flat=True))
+    page = sign_in(new_page, site, publisher, viewport={"width": width, "height": 900})
+    page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
+    third = cause_position(page, 3)
+    handle = order_tools(page, third).locator(".kb-order__drag")
+    handle.drag_to(order_tools(page, cause_position(page, 1)).locator(".kb-order__drag"))
+    expect(third).to_have_value("1")
+    expect(page.locator("#kb-order-status")).to_have_text("已移到第 1 行，序号 1。")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert axe(page) == []
+    save(page)
+    expect(page.locator(".messagelist")).to_be_visible()
+
+    page.goto(site + huabei.get_absolute_url())
+    text = page.locator("main").inner_text()
+    shown = sorted(titles, key=text.index)
+    assert shown == [titles[2], titles[0], titles[1], *titles[3:]]
+
+
+def test_a_remedy_dragged_onto_another_cause_stays_in_its_own(site, new_page, publisher, huabei):
+    first = huabei.causes.order_by("position").first()
+    remedies = list(first.remedies.order_by("position").values_list("text", flat=True))
+    assert len(remedies) >= 2
+    page = sign_in(new_page, site, publisher, viewport={"width": 1280, "height": 1600})
+    page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
+    prefix = cause_title(page, 1).get_attribute("name")[: -len("-title")]
+    box = page.locator(f"input[name='{prefix}-remedies-0-position']")
+    handle = order_tools(page, box).locator(".kb-order__drag")
+    handle.evaluate("element => element.scrollIntoView({block: 'start'})")
+    start = handle.bounding_box()
+    # By hand, mouse down, move and up: onto the next cause's title, below this cause's rows.
+    into = cause_title(page, 2).bounding_box()
+    assert into["y"] + into["height"] < 1600
+    page.mouse.move(start["x"] + 5, start["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(into["x"] + 5, into["y"] + 5, steps=12)
+    page.mouse.up()
+    # Dropped below its cause, it goes last among its own cause's remedies.
+    expect(box).to_have_value(str(len(remedies)))
+    save(page)
+    expect(page.locator(".messagelist")).to_be_visible()
+    assert list(first.remedies.order_by("position").values_list("text", flat=True)) == [
+        *remedies[1:],
+        remedies[0],
+    ]
+
+
+def test_without_javascript_the_order_is_typed(site, new_page, publisher, huabei):
+    page = sign_in(new_page, site, publisher)
+    blank = new_page(java_script_enabled=False)
+    blank.context.add_cookies(page.context.cookies())
+    blank.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
+    expect(blank.locator(".kb-order__drag")).to_have_count(0)
+    one, two = (Cause.objects.get(article=huabei, position=n).pk for n in (1, 2))
+    cause_position(blank, 1).fill("2")
+    cause_position(blank, 2).fill("1")
+    save(blank)
+    expect(blank.locator(".messagelist")).to_be_visible()
+    assert Cause.objects.get(pk=one).position == 2 and Cause.objects.get(pk=two).position == 1
 
 
 def test_an_editor_redacts_a_reader_s_comment(site, new_page, axe, editor, huabei):
