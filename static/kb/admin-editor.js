@@ -217,7 +217,14 @@ function dragTo(row, y) {
   }
 }
 
-var EDGE = 48; // px from the window's edge at which a drag scrolls the page
+var EDGE = 64; // px from the window's edge within which a drag scrolls the page
+
+// How far to scroll per frame for a pointer at y: faster nearer the edge, none away from it.
+function edgeSpeed(y) {
+  if (y < EDGE) return -Math.ceil((EDGE - Math.max(y, 0)) / 3);
+  var bottom = window.innerHeight - EDGE;
+  return y > bottom ? Math.ceil((Math.min(y, window.innerHeight) - bottom) / 3) : 0;
+}
 
 function makeDragHandle(row) {
   var handle = document.createElement("span");
@@ -225,24 +232,38 @@ function makeDragHandle(row) {
   handle.textContent = "⇅ 拖动";
   handle.title = "按住拖动，调整这一行的顺序";
   handle.setAttribute("aria-hidden", "true"); // keyboard and screen readers: 上移/下移
+  // A tap near a form control lands on the control (Chrome's touch adjustment) unless this
+  // takes clicks too; a click on the handle itself does nothing.
+  handle.addEventListener("click", function (event) { event.preventDefault(); });
   handle.addEventListener("pointerdown", function (event) {
     if (event.button !== 0) return;
     event.preventDefault();
     var startIndex = siblingRows(row).indexOf(row);
+    var lastY = event.clientY, scrolling = null;
     row.classList.add("kb-dragging");
+    // Held near the window's edge, the page keeps scrolling (a finger at rest sends no
+    // events) and the row follows: long articles are dragged across screens.
+    function scroll() {
+      var speed = edgeSpeed(lastY);
+      if (!speed) { scrolling = null; return; }
+      window.scrollBy(0, speed);
+      dragTo(row, lastY);
+      scrolling = window.requestAnimationFrame(scroll);
+    }
     // Followed on the document, not by pointer capture: moving the row in the page moves the
     // handle too, which loses the capture.
     function follow(move) {
       if (move.pointerId !== event.pointerId) return;
-      if (move.clientY < EDGE) window.scrollBy(0, -20);
-      else if (move.clientY > window.innerHeight - EDGE) window.scrollBy(0, 20);
-      dragTo(row, move.clientY);
+      lastY = move.clientY;
+      dragTo(row, lastY);
+      if (scrolling === null && edgeSpeed(lastY)) scrolling = window.requestAnimationFrame(scroll);
     }
     function drop(end) {
       if (end.pointerId !== event.pointerId) return;
       document.removeEventListener("pointermove", follow);
       document.removeEventListener("pointerup", drop);
       document.removeEventListener("pointercancel", drop);
+      if (scrolling !== null) window.cancelAnimationFrame(scrolling);
       row.classList.remove("kb-dragging");
       if (siblingRows(row).indexOf(row) !== startIndex) renumber(row);
     }

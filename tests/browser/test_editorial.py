@@ -273,3 +273,82 @@ def test_a_publisher_compares_versions_and_restores_from_a_short_page(
     page.get_by_role("button", name="恢复到这个版本").click()
     expect(page.locator(".messagelist")).to_contain_text("已恢复")
     assert Cause.objects.get(article=huabei, position=2).title == "网络繁忙或不稳定"
+
+
+def test_a_cause_is_dragged_by_touch_on_a_phone(site, new_page, publisher, huabei):
+    page = sign_in(new_page, site, publisher, has_touch=True)
+    page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
+    second = cause_position(page, 2)
+    handle = order_tools(page, second).locator(".kb-order__drag")
+    handle.scroll_into_view_if_needed()
+    start = handle.bounding_box()
+    into = order_tools(page, cause_position(page, 1)).locator(".kb-order__drag")
+    # A finger, through Chrome's own touch input: the drag must not scroll the page instead.
+    touch = page.context.new_cdp_session(page)
+    x, y = start["x"] + 5, start["y"] + 5  # near the 序号 box, which a tap would snap to
+    touch.send(
+        "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]}
+    )
+    for step in range(1, 16):
+        point = {"x": x, "y": max(y - step * 60, 10)}
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    # Held at the top edge, the page scrolls up until the row is first.
+    expect(page.locator(".kb-dragging .kb-order__drag").first).to_be_visible()
+    page.wait_for_function("() => window.scrollY < 400", timeout=15000)
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    expect(second).to_have_value("1")
+    expect(page.locator("#kb-order-status")).to_contain_text("已移到第 1 行")
+    assert into.count() == 1
+    save(page)
+    expect(page.locator(".messagelist")).to_be_visible()
+    assert Cause.objects.get(article=huabei, position=1).title == "网络繁忙或不稳定"
+
+
+def test_an_editor_restores_an_old_version_of_a_live_article_for_review(
+    site, new_page, axe, staff_in, huabei
+):
+    editor, publisher = staff_in("编辑", "xiaowang"), staff_in("发布", "laoli")
+    publishing = sign_in(new_page, site, publisher)
+    publishing.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
+    cause_title(publishing, 2).fill("网络信号差")
+    save(publishing)
+    expect(publishing.locator(".messagelist")).to_be_visible()
+
+    editing = sign_in(new_page, site, editor)  # 390 px
+    editing.goto(f"{site}/admin/kb/article/{huabei.pk}/history/")
+    expect(editing.locator("#change-history")).to_contain_text("发布后读者才看到它")
+    assert editing.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe(editing) == []
+    editing.get_by_role("link", name="提议恢复（需审核）").click()
+    expect(editing.locator("#content-main")).to_contain_text("恢复不会马上改变读者看到的内容")
+    assert axe(editing) == []
+    editing.get_by_role("button", name="恢复为待发布的修改并提交审核").click()
+    expect(editing.locator(".messagelist")).to_contain_text("提交审核")
+    expect(editing.locator(".kb-diff__after").first).to_have_text("网络繁忙或不稳定")
+    assert axe(editing) == []
+    editing.goto(site + huabei.get_absolute_url())
+    expect(editing.locator("main")).to_contain_text("网络信号差")
+
+    publishing.goto(f"{site}/admin/kb/article/{huabei.pk}/draft/")
+    publishing.get_by_role("button", name="发布这些修改").click()
+    expect(publishing.locator(".messagelist")).to_contain_text("修改已发布")
+    publishing.goto(site + huabei.get_absolute_url())
+    expect(publishing.locator("main")).to_contain_text("网络繁忙或不稳定")
+
+
+def test_a_publisher_deletes_an_article_readers_have_opened(site, new_page, axe, publisher, huabei):
+    from kb.models import ArticleHits
+
+    ArticleHits.objects.record_view(huabei)
+    Feedback.objects.create(article=huabei, helpful=True, visitor="v")
+    page = sign_in(new_page, site, publisher, viewport={"width": 1280, "height": 900})
+    page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
+    page.get_by_role("link", name="删除这篇文章").click()
+    main = page.locator("#content")
+    expect(main).to_contain_text("阅读统计")
+    expect(main).not_to_contain_text("无权")
+    assert axe(page) == []
+    page.locator("input[type=submit]").click()
+    expect(page.locator(".messagelist")).to_contain_text("删除")
+    assert not Article.objects.filter(pk=huabei.pk).exists()
+    assert page.goto(site + huabei.get_absolute_url()).status == 404
