@@ -31,18 +31,22 @@ def visible_text(html):
         "/admin/kb/article/{pk}/change/",
         "/admin/kb/article/{pk}/delete/",
         "/admin/kb/article/add/",
+        "/admin/kb/article/{pk}/history/",
+        "/admin/kb/article/0/change/",
         "/admin/axes/accessattempt/",
     ],
 )
 def test_admin_pages_are_in_chinese(admin_client, huabei, path):
-    html = admin_client.get(path.format(pk=huabei.pk)).content.decode()
+    html = admin_client.get(path.format(pk=huabei.pk), follow=True).content.decode()
     text = visible_text(html)
     for english in ENGLISH_LEFT:
         assert english not in text
     assert 'alt="Search"' not in html
     # "增加 文章", "以 状态", "删除 文章 "…"？ 下列": a space between Chinese words, or an
     # ASCII colon or question mark after one, is Django's translation showing through.
-    assert not re.findall(r"[\u4e00-\u9fff] [\u4e00-\u9fff]|[\u4e00-\u9fff][:?](?!//)", text)
+    assert not re.findall(
+        r"[\u4e00-\u9fff] [\u4e00-\u9fff]|[\u4e00-\u9fff][:?](?!//)|[：，。；] (?=\S)", text
+    )
 
 
 def test_the_admin_has_an_icon(admin_client):
