@@ -177,7 +177,9 @@ function siblingRows(row) {
   });
 }
 
-function announce(text) {
+// The live region is on the page before anything is said in it: screen readers announce
+// changes to a region they already know, not one added with its text.
+function orderStatus() {
   var region = document.getElementById("kb-order-status");
   if (!region) {
     region = document.createElement("p");
@@ -186,8 +188,10 @@ function announce(text) {
     region.setAttribute("role", "status");
     document.body.appendChild(region);
   }
-  region.textContent = text;
+  return region;
 }
+
+function announce(text) { orderStatus().textContent = text; }
 
 function renumber(row) {
   var rows = siblingRows(row);
@@ -279,6 +283,7 @@ function addOrderButtons(root) {
     var box = ownPosition(row);
     if (!box || row.classList.contains("djn-empty-form") || box.dataset.kbOrder) return;
     box.dataset.kbOrder = "1";
+    orderStatus();
     var tools = document.createElement("span");
     tools.className = "kb-order";
     tools.appendChild(makeDragHandle(row));
