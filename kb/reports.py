@@ -1,5 +1,6 @@
-"""Read-only reports for staff (admin: 报表): what readers search for, what they do not find,
-and which articles are due for review.
+"""Read-only reports for staff (admin: 报表): what readers search for, which articles are due
+for review, and what readers say of them. What readers do not find is the search work queue's
+(kb.work_queue; the old 无结果搜索 report's address leads there).
 
 Each report is a function from a period to a table, registered with ``@report(...)``; the admin
 site (kb.admin_site) lists and renders whatever is registered, so a new report is one function
@@ -109,41 +110,14 @@ def top_searches(days):
                 Cell(row["query"], _article_search_url(row["query"])),
                 Cell(str(row["searches"])),
                 Cell(str(row["zero"])),
-                Cell(f"{row['results'] / row['searches']:.1f}"),
+                # A query whose rows of the period hold only clicks (searched the day before).
+                Cell(f"{row['results'] / row['searches']:.1f}" if row["searches"] else "-"),
                 Cell(_local(row["last"])),
             ]
             for row in rows
         ],
         summary=_("共 %(total)s 次搜索，其中 %(zero)s 次没有结果。")
         % {"total": totals["total"] or 0, "zero": totals["zero"] or 0},
-    )
-
-
-@report(
-    "zero-results",
-    _("无结果搜索"),
-    _("读者搜了却什么也没找到的词：内容缺口，或需要添加的同义词。"),
-    "kb.view_searchlog",
-)
-def zero_result_searches(days):
-    rows = (
-        _searches(days)
-        .filter(zero_results__gt=0)
-        .values("query")
-        .annotate(searches=Sum("zero_results"), last=Max("last_at"))
-        .order_by("-searches", "query")[:ROW_LIMIT]
-    )
-    return Table(
-        columns=[_("查询"), _("次数"), _("最近一次")],
-        rows=[
-            [
-                Cell(row["query"], _article_search_url(row["query"])),
-                Cell(str(row["searches"])),
-                Cell(_local(row["last"])),
-            ]
-            for row in rows
-        ],
-        empty=_("这段时间每次搜索都有结果。"),
     )
 
 

@@ -35,16 +35,21 @@ def test_top_searches_count_each_query_with_its_zero_result_share(editor_client,
     assert "借呗提额" not in page  # older than the default 30 days
 
 
-def test_zero_result_searches_list_content_gaps_for_the_chosen_period(editor_client, searches):
-    url = reverse("admin:report", args=["zero-results"])
-    page = editor_client.get(url).content.decode()
-    assert "白条逾期" in page and "分期乐" not in page and "借呗提额" not in page
-    assert "?q=%E7%99%BD%E6%9D%A1%E9%80%BE%E6%9C%9F" in page  # links to the article search
-    assert "借呗提额" in editor_client.get(url, {"days": "90"}).content.decode()
+def test_the_old_zero_result_report_leads_to_the_work_queue(editor_client, searches):
+    queue = reverse("admin:kb_search_queue")
+    response = editor_client.get(reverse("admin:reports") + "zero-results/")
+    assert (response.status_code, response["Location"]) == (301, queue)
+    response = editor_client.get(reverse("admin:reports") + "zero-results/", {"days": "90"})
+    assert response["Location"] == f"{queue}?days=90"
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "白条逾期" in page and "借呗提额" in page
+    assert "白条逾期" in editor_client.get(queue).content.decode()
+    assert "借呗提额" not in editor_client.get(queue).content.decode()  # older than 30 days
+    assert "zero-results" not in editor_client.get(reverse("admin:reports")).content.decode()
 
 
 def test_a_bad_period_is_a_form_error_not_a_crash(editor_client, searches):
-    response = editor_client.get(reverse("admin:report", args=["zero-results"]), {"days": "x"})
+    response = editor_client.get(reverse("admin:report", args=["top-searches"]), {"days": "x"})
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
 
@@ -62,7 +67,8 @@ def test_reports_are_listed_on_the_admin_home_for_staff_who_may_read_them(
     editor_client, django_user_model, client
 ):
     home = editor_client.get(reverse("admin:index")).content.decode()
-    assert "报表" in home and reverse("admin:report", args=["zero-results"]) in home
+    assert "报表" in home and reverse("admin:report", args=["top-searches"]) in home
+    assert reverse("admin:kb_search_queue") in home
 
     bare = django_user_model.objects.create_user("bare", password="x-y-z-123", is_staff=True)
     client.force_login(bare)
