@@ -11,7 +11,7 @@ clicks since the day the bet was last saved.
 Three lists: queries that found nothing; queries that were answered, searched often enough
 (``NO_CLICK_MIN_SEARCHES``) and whose results nobody clicked (SearchQueryDay.clicks, counted by
 kb.hits); and queries whose first result readers vote 没帮助 more often than 有帮助 (votes are
-per article and cause, not per query: the first result *now* is the closest honest
+per article, cause and remedy, not per query: the first result *now* is the closest honest
 link).
 """
 
@@ -96,7 +96,7 @@ def _unhelpful_targets(since):
     """(article slug, cause position) of what readers found unhelpful more often than
     helpful."""
     votes = (
-        Feedback.objects.filter(created_at__gte=since)
+        Feedback.objects.filter(created_at__gte=since, remedy=None)
         .values("article__slug", "cause__position")
         .annotate(
             helpful_votes=Count("pk", filter=Q(helpful=True)),

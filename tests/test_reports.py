@@ -93,3 +93,58 @@ def test_reader_feedback_is_reported_per_article_and_cause_least_helpful_first(
     assert "100%" in page and reverse("admin:kb_article_change", args=[huabei.pk]) in page
     home = editor_client.get(reverse("admin:index")).content.decode()
     assert reverse("admin:report", args=["feedback"]) in home
+
+
+def test_the_feedback_report_shows_each_remedy_under_its_cause_with_the_comments(
+    editor_client, huabei, fenqile, editor
+):
+    from kb.models import Feedback
+
+    network = huabei.causes.get(position=2)
+    first, second = network.remedies.order_by("position")[:2]
+    Feedback.objects.create(article=huabei, cause=network, helpful=False, visitor="a")
+    Feedback.objects.create(
+        article=huabei, cause=network, remedy=second, helpful=False, visitor="a", comment="试过了"
+    )
+    Feedback.objects.create(
+        article=huabei, cause=network, remedy=first, helpful=True, visitor="b", comment="有用"
+    )
+    handled = Feedback.objects.create(
+        article=huabei,
+        cause=network,
+        remedy=first,
+        helpful=False,
+        visitor="c",
+        comment="打我电话［已隐去］",
+        handled_at=timezone.now(),
+        handled_by=editor,
+        redacted_at=timezone.now(),
+    )
+    Feedback.objects.create(article=fenqile, helpful=True, visitor="a")
+    page = editor_client.get(reverse("admin:report", args=["feedback"])).content.decode()
+    flat = page.replace("\n", "")
+    # Least helpful first; the cause's own row, then its remedies in order.
+    cause_row = flat.index("原因 2：网络繁忙或不稳定</td><td>（整体）")
+    first_row = flat.index(f"<td>办法 {first.position}：")
+    second_row = flat.index(f"<td>办法 {second.position}：")
+    assert cause_row < first_row < second_row < flat.index(fenqile.title)
+    assert "<td>1</td><td>1</td><td>50%</td>" in flat[first_row:second_row]
+    # The comments with their state, each linking to where staff handle it.
+    assert "「试过了」（未处理）" in page
+    name = editor.get_full_name() or editor.username
+    assert f"「打我电话［已隐去］」（{name} 已处理，已隐去个人信息）" in page
+    assert reverse("admin:kb_feedback_change", args=[handled.pk]) in page
+
+
+def test_remedy_votes_without_a_vote_on_their_cause_get_the_cause_row(editor_client, huabei):
+    from kb.models import Feedback
+
+    network = huabei.causes.get(position=2)
+    remedy = network.remedies.first()
+    Feedback.objects.create(
+        article=huabei, cause=network, remedy=remedy, helpful=False, visitor="a"
+    )
+    flat = editor_client.get(reverse("admin:report", args=["feedback"])).content.decode()
+    flat = flat.replace("\n", "")
+    assert "（整体）</td><td>-</td><td>-</td><td>-</td>" in flat
+    assert f"<td>办法 {remedy.position}：" in flat and "100%" in flat
