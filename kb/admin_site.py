@@ -54,6 +54,10 @@ class HelpCentreAdminSite(admin.AdminSite):
                 self.admin_view(lambda request: queue.charts_view(self, request)),
                 name="kb_charts",
             ),
+            path(
+                "reports/zero-results/",
+                self.admin_view(lambda request: queue.old_report_view(self, request)),
+            ),
             path("reports/", self.admin_view(self.reports_index), name="reports"),
             path("reports/<slug:slug>/", self.admin_view(self.report_view), name="report"),
             *super().get_urls(),

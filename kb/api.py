@@ -13,11 +13,11 @@ from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from pydantic import BeforeValidator
 
-from . import feedback, seo
+from . import feedback, hits, seo
 from .csrf import cross_origin_protected
 from .forms import MAX_QUERY_LENGTH
 from .listings import MAX_PAGE, in_listing_order, published_articles
-from .models import Article, ArticleHits
+from .models import Article
 from .numbers import parse_int
 from .search.engine import search, suggest
 from .variants import TRADITIONAL, traditional_suggestion
@@ -306,6 +306,9 @@ def suggest_api(request, q: str = "", variant: str = ""):
 
 class SearchClickIn(Schema):
     slug: str = Field(min_length=1, max_length=100, pattern=r"^[a-z0-9-]+$")
+    # The search the result was on, as its page shows it (normalised, at most
+    # MAX_QUERY_LENGTH): counted for that query too (the work queue's "nobody clicked").
+    query: str = Field("", max_length=MAX_QUERY_LENGTH)
 
 
 def _click_refused(request, *args, **kwargs):
@@ -315,8 +318,9 @@ def _click_refused(request, *args, **kwargs):
 @api.post(
     "/search/click",
     response={204: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut},
-    summary="记录读者点了哪个搜索结果（热门问题）",
-    description="只计数，不记录读者信息；只接受本站页面发出的请求，每个网络地址有频率限制。",
+    summary="记录读者点了哪个搜索结果（热门问题、搜索工作队列）",
+    description="只计数，不记录读者信息：文章的搜索点击次数，以及（给出 query 时）这个查询的点击次数。"
+    "只接受本站页面发出的请求，每个网络地址有频率限制。",
 )
 # Another site's page could otherwise push any article into the hot questions: checked as the
 # votes are (kb.csrf), before the body is read.
@@ -327,5 +331,5 @@ def search_click(request, payload: SearchClickIn):
     article = Article.objects.published().filter(slug=payload.slug).first()
     if article is None:
         raise HttpError(404, "没有这篇文章。")
-    ArticleHits.objects.record_search_click(article)
+    hits.count_search_click(article.pk, payload.query)
     return HttpResponse(status=204)

@@ -1,4 +1,5 @@
-"""Reader feedback: anonymous votes, one per visitor and item, rate-limited.
+"""Reader feedback: anonymous votes, one per visitor and item (an article, a cause, one remedy
+of a cause), rate-limited; the same form and rules for every kind.
 
 A visitor is a random id in a signed cookie; the database keeps only a keyed hash of it
 (``visitor_hash``), and the rate limit keys on hashes too: no IP address is stored in clear.
@@ -41,12 +42,23 @@ def cause_at(article, value):
     return article.causes.filter(position=position).first()
 
 
+def remedy_at(cause, value):
+    """The cause's remedy numbered ``value`` (its 序号 within the cause, as the page shows it),
+    or None: a remedy of another cause or article cannot be named."""
+    position = parse_int(value, minimum=0, maximum=MAX_CAUSE_POSITION)
+    if cause is None or position is None:
+        return None
+    return cause.remedies.filter(position=position).first()
+
+
 class FeedbackForm(forms.Form):
     helpful = forms.TypedChoiceField(
         choices=[("yes", "有帮助"), ("no", "没帮助")], coerce=lambda value: value == "yes"
     )
     # Text, read by cause_at: IntegerField would take "٧" or 25 digits to the database.
     cause = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+    # One step of the cause's 怎么办 (its position within the cause), read by remedy_at.
+    remedy = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
     comment = forms.CharField(
         label="补充说明（选填）", required=False, max_length=200, widget=forms.Textarea
     )
@@ -69,6 +81,26 @@ class FeedbackForm(forms.Form):
         if cause is None:
             raise forms.ValidationError("没有这个原因。")
         return cause
+
+    def clean(self):
+        data = super().clean()
+        value = data.get("remedy")
+        if not value:
+            data["remedy"] = None
+        else:
+            data["remedy"] = remedy_at(data.get("cause"), value)
+            if data["remedy"] is None and "cause" not in self.errors:
+                self.add_error("remedy", "这个原因下没有这个办法。")
+        return data
+
+
+def vote_labels(cause=None, remedy=None):
+    """(yes, no): what the two buttons of a vote on this item say."""
+    if remedy is not None:
+        return "有用", "没用"
+    if cause is not None:
+        return "解决了", "没解决"
+    return "有帮助", "没帮助"
 
 
 @dataclass
@@ -143,13 +175,14 @@ def rate_limited(request, visitor):
     return address_limited(request, "feedback") or over_visitor
 
 
-def record_feedback(article, visitor, helpful, cause=None, comment=""):
-    """Save the visitor's vote on the article or one of its causes; a second vote replaces the
-    first, and a comment given earlier is kept unless a new one is given."""
+def record_feedback(article, visitor, helpful, cause=None, comment="", remedy=None):
+    """Save the visitor's vote on the article, one of its causes or one remedy of a cause; a
+    second vote replaces the first, and a comment given earlier is kept unless a new one is
+    given."""
     values = {"helpful": helpful}
     if comment:
         values["comment"] = comment
     feedback, _ = Feedback.objects.update_or_create(
-        article=article, cause=cause, visitor=visitor, defaults=values
+        article=article, cause=cause, remedy=remedy, visitor=visitor, defaults=values
     )
     return feedback

@@ -206,6 +206,8 @@ def _thanks_url(article, form_data):
     query = {"helpful": "yes" if form_data["helpful"] else "no"}
     if form_data["cause"] is not None:
         query["cause"] = form_data["cause"].position
+    if form_data["remedy"] is not None:
+        query["remedy"] = form_data["remedy"].position
     if form_data["comment"]:
         query["commented"] = 1
     return f"{reverse('kb:feedback_thanks', kwargs={'slug': article.slug})}?{urlencode(query)}"
@@ -220,17 +222,27 @@ def _vote_refused(request, slug):
     )
 
 
-def _thanks_context(article, cause, helpful, **context):
+def _thanks_context(article, cause, helpful, remedy=None, **context):
     """The thank-you page: for a "no", the next steps and a chance to say what was missing;
-    for either, a way to change a mis-tapped vote."""
+    for either, a way to change a mis-tapped vote, and the way back to what was voted on."""
+    if remedy is not None:
+        back_url = f"{article.get_absolute_url()}#{remedy.anchor}"
+    elif cause is not None:
+        back_url = cause.get_absolute_url()
+    else:
+        back_url = f"{article.get_absolute_url()}#feedback"
+    yes_label, no_label = feedback.vote_labels(cause, remedy)
     return {
         "article": article,
         "cause": cause,
+        "remedy": remedy,
         "helpful": helpful,
+        "chosen_label": yes_label if helpful else no_label,
+        "other_label": no_label if helpful else yes_label,
         "next_steps": []
         if helpful
         else feedback.next_steps(article, cause, Troubleshooter(article)),
-        "back_url": cause.get_absolute_url() if cause else f"{article.get_absolute_url()}#feedback",
+        "back_url": back_url,
         "page_title": "谢谢你的反馈",
         "crumbs": seo.breadcrumbs(article.category, article, current="谢谢你的反馈"),
         **context,
@@ -257,6 +269,7 @@ def feedback_vote(request, slug):
                 article,
                 form.cleaned_data.get("cause"),
                 form.cleaned_data["helpful"],
+                form.cleaned_data.get("remedy"),
                 comment=request.POST.get("comment", ""),
                 comment_error=comment_errors[0],
             )
@@ -273,7 +286,9 @@ def feedback_vote(request, slug):
         )
 
     data = form.cleaned_data
-    feedback.record_feedback(article, visitor, data["helpful"], data["cause"], data["comment"])
+    feedback.record_feedback(
+        article, visitor, data["helpful"], data["cause"], data["comment"], data["remedy"]
+    )
     thanks_url = _thanks_url(article, data)
     if json_wanted:
         steps = (
@@ -301,8 +316,9 @@ def feedback_thanks(request, slug):
     """谢谢: and, for a "no", what to try next and a chance to say what was missing."""
     article = get_object_or_404(Article.objects.published().with_page_content(), slug=slug)
     cause = feedback.cause_at(article, request.GET.get("cause"))
+    remedy = feedback.remedy_at(cause, request.GET.get("remedy"))
     helpful = request.GET.get("helpful") != "no"
-    context = _thanks_context(article, cause, helpful, commented="commented" in request.GET)
+    context = _thanks_context(article, cause, helpful, remedy, commented="commented" in request.GET)
     return render(request, "kb/feedback_thanks.html", context)
 
 

@@ -78,10 +78,14 @@ def fresh_page_cache():
 
 @pytest.fixture(autouse=True)
 def _no_searches_counted_before():
-    """Searches another test counted and did not write are not this test's (kb.search.log)."""
+    """Searches and clicks another test counted and did not write are not this test's
+    (kb.search.log, kb.hits)."""
+    from kb import hits
     from kb.search import log as search_log
 
     search_log.searches.discard()
+    search_log.clicks.discard()
+    hits.search_clicks.discard()
 
 
 @pytest.fixture(scope="session", autouse=True)

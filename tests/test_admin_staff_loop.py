@@ -170,11 +170,21 @@ class TestBestBets:
         assert editor_client.get(reverse("admin:kb_bestbet_add")).status_code == 403
 
 
-def searched(query, searches, zero, days_ago=0):
+def searched(query, searches, zero, days_ago=0, clicks=0):
     day = timezone.localdate() - timezone.timedelta(days=days_ago)
     SearchQueryDay.objects.create(
-        query=query, day=day, searches=searches, zero_results=zero, last_at=timezone.now()
+        query=query,
+        day=day,
+        searches=searches,
+        zero_results=zero,
+        clicks=clicks,
+        last_at=timezone.now(),
     )
+
+
+def not_clicked_list(page):
+    """The queue's 有结果、但没有人点 section."""
+    return page.split("有结果、但没有人点")[1].split("<h2>")[0]
 
 
 class TestWorkQueue:
@@ -211,6 +221,52 @@ class TestWorkQueue:
         assert "仍无结果" not in page and "撤销标记" in page
         OutOfScopeQuery.objects.get().delete()  # what 撤销标记 leads to: its delete page
         assert "仍无结果" in text(publisher_client.get(QUEUE))
+
+    def test_answered_queries_nobody_clicks_are_listed_until_a_click(
+        self, publisher_client, client, huabei
+    ):
+        searched("花呗 还款失败", 4, 0, days_ago=3)
+        searched("花呗 还款", 2, 0)  # too few searches to say anything yet
+        searched("借呗", 5, 0, clicks=1)  # readers click its results
+        page = text(publisher_client.get(QUEUE))
+        listed = not_clicked_list(page)
+        assert '<th scope="row">花呗 还款失败</th> <td data-label="搜索次数">4</td>' in listed
+        assert '<td data-label="点击次数">0</td>' in listed
+        assert "花呗 还款</th>" not in listed and "借呗" not in listed
+        assert "有结果</span>" in listed  # what it finds now
+        # The same one-click actions as the other lists.
+        for action in ("bestbet/add/?phrase=", "synonym/add/?phrase=", "outofscopequery/add/"):
+            assert action in listed
+        # A reader clicks a result of that search: the query leaves the list.
+        client.post(
+            "/api/search/click",
+            {"slug": huabei.slug, "query": "花呗 还款失败"},
+            content_type="application/json",
+        )
+        page = text(publisher_client.get(QUEUE))
+        assert "花呗 还款失败" not in not_clicked_list(page)
+
+    def test_after_a_best_bet_the_queue_counts_searches_and_clicks_since(
+        self, publisher_client, client, huabei
+    ):
+        searched("花呗 还款失败", 4, 0, days_ago=3)
+        add_best_bet(publisher_client, "花呗 还款失败", huabei)
+        listed = not_clicked_list(text(publisher_client.get(QUEUE)))
+        assert "有答案（最佳答案）" in listed and "起：还没有人再搜过" in listed
+        client.get(reverse("kb:search"), {"q": "花呗 还款失败"})
+        listed = not_clicked_list(text(publisher_client.get(QUEUE)))
+        assert "起：搜索 1 次，有结果 1 次，点击 0 次" in listed
+
+    def test_a_query_is_in_one_list_only(self, editor_client, imported):
+        searched("咕噜咕噜", 4, 1)  # found nothing once: unanswered, not "nobody clicked"
+        page = text(editor_client.get(QUEUE))
+        assert page.count('<th scope="row">咕噜咕噜</th>') == 1
+        assert "咕噜咕噜" not in not_clicked_list(page)
+
+    def test_out_of_scope_queries_leave_the_no_click_list(self, publisher_client, imported):
+        searched("天气预报", 4, 0)
+        OutOfScopeQuery.objects.create(query="天气预报")
+        assert "天气预报" not in not_clicked_list(text(publisher_client.get(QUEUE)))
 
     def test_editors_read_the_queue_without_actions(self, editor_client, imported):
         searched("天气预报", 4, 4)

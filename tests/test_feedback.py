@@ -204,3 +204,146 @@ def test_votes_on_a_cause_that_is_not_a_plain_number_are_refused(client, vote_ur
     assert json_vote.status_code == 400
     assert json_vote.json() == {"detail": "反馈内容无效。"}
     assert not Feedback.objects.exists()
+
+
+class TestRemedyVotes:
+    """One step of a cause's 怎么办 voted on by itself (issue 18 item 7)."""
+
+    @pytest.fixture
+    def remedy(self, huabei):
+        return huabei.causes.get(position=2).remedies.order_by("position").first()
+
+    def test_each_remedy_asks_on_the_article_and_the_cause_page(self, client, huabei, remedy):
+        remedies = sum(cause.remedies.count() for cause in huabei.causes.all())
+        page = client.get(huabei.get_absolute_url()).content.decode()
+        assert page.count("这个办法有用吗？") == remedies
+        assert page.count('<form class="feedback feedback--remedy"') == remedies
+        anchor = f"cause-2-remedy-{remedy.position}"
+        assert f'<li class="remedy" id="{anchor}">' in page
+        assert f'<input type="hidden" name="remedy" value="{remedy.position}">' in page
+        assert "csrfmiddlewaretoken" not in page
+        cause_page = client.get(
+            reverse("kb:cause", kwargs={"slug": huabei.slug, "position": 2})
+        ).content.decode()
+        assert cause_page.count("这个办法有用吗？") == remedy.cause.remedies.count()
+        assert f'id="{anchor}"' in cause_page
+
+    def test_a_remedy_vote_without_javascript_thanks_and_leads_back_to_it(
+        self, client, huabei, vote_url, remedy
+    ):
+        data = {"helpful": "no", "cause": "2", "remedy": str(remedy.position)}
+        response = client.post(vote_url, data)
+        assert response.status_code == 303
+        page = client.get(response["Location"]).content.decode()
+        assert "你选的是「没用」" in page and "改成「有用」" in page
+        assert f'href="{huabei.get_absolute_url()}#cause-2-remedy-{remedy.position}"' in page
+        assert f'name="remedy" value="{remedy.position}"' in page  # comment, change of vote
+        vote = Feedback.objects.get()
+        assert (vote.cause, vote.remedy, vote.helpful) == (remedy.cause, remedy, False)
+
+    def test_a_remedy_vote_is_changeable_and_apart_from_the_cause_vote(
+        self, client, vote_url, remedy
+    ):
+        target = {"cause": "2", "remedy": str(remedy.position)}
+        client.post(vote_url, {"helpful": "no", **target}, HTTP_ACCEPT="application/json")
+        client.post(vote_url, {"helpful": "yes", **target}, HTTP_ACCEPT="application/json")
+        client.post(vote_url, {"helpful": "no", "cause": "2"})
+        assert Feedback.objects.count() == 2
+        assert Feedback.objects.get(remedy=remedy).helpful is True
+        assert Feedback.objects.get(remedy=None).helpful is False
+
+    def test_a_remedy_vote_gets_json_with_the_way_back(self, client, vote_url, remedy):
+        response = client.post(
+            vote_url,
+            {"helpful": "no", "cause": "2", "remedy": str(remedy.position)},
+            HTTP_ACCEPT="application/json",
+        )
+        body = response.json()
+        assert body["ok"] is True and f"remedy={remedy.position}" in body["thanks_url"]
+        assert body["next_steps"]
+
+    def test_the_summary_counts_votes_per_remedy(self, vote_url, remedy):
+        for helpful in ("yes", "no", "no"):
+            Client().post(
+                vote_url, {"helpful": helpful, "cause": "2", "remedy": str(remedy.position)}
+            )
+        rows = [row for row in Feedback.objects.summary() if row["remedy_id"] == remedy.pk]
+        assert [(r["helpful_votes"], r["unhelpful_votes"]) for r in rows] == [(1, 2)]
+
+    def test_another_causes_or_articles_remedy_cannot_be_named(
+        self, client, huabei, fenqile, vote_url
+    ):
+        cause_2 = huabei.causes.get(position=2)
+        past_the_last = cause_2.remedies.order_by("-position").first().position + 1
+        other_cause = huabei.causes.exclude(position=2).filter(remedies__isnull=False).first()
+        elsewhere = fenqile.causes.first().remedies.first()
+        refused = [
+            {"cause": "2", "remedy": str(past_the_last)},
+            {"remedy": "1"},  # a remedy needs its cause
+            {"cause": "99", "remedy": "1"},
+            {"cause": "2", "remedy": str(elsewhere.pk)},  # an id is not a position
+        ]
+        assert other_cause is not None
+        assert not cause_2.remedies.filter(position=elsewhere.pk).exists()
+        for data in refused:
+            response = client.post(vote_url, {"helpful": "yes", **data})
+            assert response.status_code == 400, data
+            as_json = client.post(
+                vote_url, {"helpful": "yes", **data}, HTTP_ACCEPT="application/json"
+            )
+            assert as_json.status_code == 400 and as_json.json() == {"detail": "反馈内容无效。"}
+        assert not Feedback.objects.exists()
+
+    def test_a_drafts_remedy_is_not_found(self, client, huabei, vote_url, remedy):
+        huabei.status = huabei.Status.DRAFT
+        huabei.save()
+        response = client.post(vote_url, {"helpful": "yes", "cause": "2", "remedy": "1"})
+        assert response.status_code == 404
+        assert not Feedback.objects.exists()
+
+    @pytest.mark.parametrize("value", [*ODD_NUMBERS, "1" * 10000])
+    def test_odd_remedy_numbers_are_refused(self, client, vote_url, remedy, value):
+        if value == "0" and remedy.position == 0:
+            pytest.skip("0 names this remedy")
+        response = client.post(vote_url, {"helpful": "yes", "cause": "2", "remedy": value})
+        assert response.status_code == 400
+        assert not Feedback.objects.exists()
+
+    def test_the_thank_you_page_ignores_a_remedy_it_cannot_name(self, client, huabei):
+        url = reverse("kb:feedback_thanks", kwargs={"slug": huabei.slug})
+        for query in (
+            {"cause": "2", "remedy": "①"},
+            {"remedy": "1"},
+            {"cause": "2", "remedy": "99"},
+        ):
+            response = client.get(url, {"helpful": "no", **query})
+            assert response.status_code == 200
+            assert 'name="remedy"' not in response.content.decode()
+
+    def test_remedy_votes_from_another_site_are_refused(self, huabei, vote_url, remedy):
+        client = Client(enforce_csrf_checks=True)
+        data = {"helpful": "yes", "cause": "2", "remedy": str(remedy.position)}
+        headers = {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+        assert client.post(vote_url, data, headers=headers).status_code == 403
+        assert not Feedback.objects.exists()
+
+    def test_remedy_votes_share_the_rate_limit(self, client, vote_url, remedy, monkeypatch):
+        monkeypatch.setattr(feedback, "RATE_LIMIT_PER_VISITOR", 2)
+        data = {"cause": "2", "remedy": str(remedy.position)}
+        statuses = [
+            client.post(vote_url, {"helpful": "yes"}).status_code,
+            client.post(vote_url, {"helpful": "yes", **data}).status_code,
+            client.post(vote_url, {"helpful": "no", **data}).status_code,
+        ]
+        assert statuses == [303, 303, 429]
+        assert Feedback.objects.get(remedy=remedy).helpful is True
+
+    def test_a_remedy_comment_with_a_phone_number_is_refused_and_kept_to_edit(
+        self, client, vote_url, remedy
+    ):
+        data = {"helpful": "no", "cause": "2", "remedy": str(remedy.position)}
+        response = client.post(vote_url, {**data, "comment": "打 13812345678"})
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "打 13812345678" in page and f'name="remedy" value="{remedy.position}"' in page
+        assert not Feedback.objects.exists()

@@ -4,7 +4,10 @@ each a link to a form filled in with the query, show only to those who may take 
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from kb import charts, reports, work_queue
@@ -38,19 +41,28 @@ def _may(user):
     }
 
 
+def old_report_view(site, request):
+    """The flat 无结果搜索 report became the queue's first list: its old address leads there."""
+    url = reverse("admin:kb_search_queue", current_app=site.name)
+    days = request.GET.get("days")
+    return redirect(f"{url}?{urlencode({'days': days})}" if days else url, permanent=True)
+
+
 def queue_view(site, request):
     if not request.user.has_perm(READ_PERMISSION):
         raise PermissionDenied
     form, days = _days(request)
-    unanswered, unhelpful, out_of_scope = work_queue.work_queue(days)
+    queue = work_queue.work_queue(days)
     context = {
         **site.each_context(request),
         "title": _("搜索工作队列"),
         "form": form,
         "days": days,
-        "unanswered": unanswered,
-        "unhelpful": unhelpful,
-        "out_of_scope": out_of_scope,
+        "unanswered": queue.unanswered,
+        "not_clicked": queue.not_clicked,
+        "no_click_min_searches": work_queue.NO_CLICK_MIN_SEARCHES,
+        "unhelpful": queue.unhelpful,
+        "out_of_scope": queue.out_of_scope,
         "may": _may(request.user),
     }
     return TemplateResponse(request, "admin/kb/queue.html", context)

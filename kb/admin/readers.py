@@ -27,15 +27,26 @@ class HandledFilter(admin.SimpleListFilter):
 
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "article", "cause", "helpful", "comment", "created_at", "handled"]
+    list_display = [
+        *("__str__", "article", "cause", "remedy", "helpful", "comment"),
+        *("created_at", "handled"),
+    ]
     list_filter = [HandledFilter, "helpful", "created_at"]
     search_fields = ["comment", "article__title"]
-    fields = ["article", "cause", "helpful", "comment", "created_at", "handled", "redacted_at"]
-    readonly_fields = ["article", "cause", "helpful", "created_at", "handled", "redacted_at"]
+    fields = [
+        *("article", "cause", "remedy", "helpful", "comment"),
+        *("created_at", "handled", "redacted_at"),
+    ]
+    readonly_fields = [
+        *("article", "cause", "remedy", "helpful"),
+        *("created_at", "handled", "redacted_at"),
+    ]
     actions = ["mark_handled", "redact_comments"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("article", "cause", "handled_by")
+        return (
+            super().get_queryset(request).select_related("article", "cause", "remedy", "handled_by")
+        )
 
     @admin.display(description=_("处理"), ordering="handled_at")
     def handled(self, feedback):

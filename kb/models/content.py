@@ -487,4 +487,11 @@ class Remedy(ImportTracked):
         self.article.touch()
 
     def get_absolute_url(self):
-        return self.cause.get_absolute_url() if self.cause_id else self.article.get_absolute_url()
+        if self.cause_id:
+            return f"{self.cause.article.get_absolute_url()}#{self.anchor}"
+        return self.article.get_absolute_url()
+
+    @property
+    def anchor(self):
+        """A cause's remedy in the page (``#cause-2-remedy-1``), where a vote on it returns."""
+        return f"{self.cause.anchor}-remedy-{self.position}" if self.cause_id else "advice"

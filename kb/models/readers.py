@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kb.counters import add_to_row
 from kb.personal_data import redact_personal_data
 
-from .content import Article, Cause
+from .content import Article, Cause, Remedy
 
 
 class ArticleHitsQuerySet(models.QuerySet):
@@ -56,9 +56,10 @@ class ArticleHits(models.Model):
 
 class FeedbackQuerySet(models.QuerySet):
     def summary(self):
-        """One row per article and cause (``cause_id`` None: the article itself) with
-        ``helpful_votes``, ``unhelpful_votes``, ``comments`` and ``votes`` counts, most votes
-        first. For staff reports; filter first to narrow (``Feedback.objects.filter(...)``)."""
+        """One row per article, cause and remedy (``cause_id`` None: the article itself;
+        ``remedy_id`` None: the cause as a whole) with ``helpful_votes``, ``unhelpful_votes``,
+        ``comments`` and ``votes`` counts, most votes first. For staff reports; filter first to
+        narrow (``Feedback.objects.filter(...)``)."""
         return (
             self.values(
                 "article_id",
@@ -67,6 +68,9 @@ class FeedbackQuerySet(models.QuerySet):
                 "cause_id",
                 "cause__position",
                 "cause__title",
+                "remedy_id",
+                "remedy__position",
+                "remedy__text",
             )
             .annotate(
                 helpful_votes=Count("pk", filter=Q(helpful=True)),
@@ -74,15 +78,17 @@ class FeedbackQuerySet(models.QuerySet):
                 comments=Count("pk", filter=~Q(comment="")),
                 votes=Count("pk"),
             )
-            .order_by("-votes", "article__title", "cause__position")
+            .order_by("-votes", "article__title", "cause__position", "remedy__position")
         )
 
 
 class Feedback(models.Model):
-    """One reader's vote on an article (这篇文章有帮助吗？) or on a cause's remedies (这个办法解决了吗？).
+    """One reader's vote on an article (这篇文章有帮助吗？), on a cause's remedies (这个办法解决了
+    吗？) or on one of those remedies (这一步有用吗？: ``remedy``, with its ``cause``).
 
     Anonymous: ``visitor`` is a keyed hash of a random id kept in the reader's signed cookie,
-    never an IP address. One vote per visitor and item; voting again changes the vote.
+    never an IP address. One vote per visitor and item; voting again changes the vote. The
+    rules a vote must meet are kb.feedback's (FeedbackForm), for every kind alike.
     """
 
     article = models.ForeignKey(
@@ -96,6 +102,15 @@ class Feedback(models.Model):
         blank=True,
         related_name="feedback",
         help_text=_("留空表示对整篇文章的评价。"),
+    )
+    remedy = models.ForeignKey(
+        Remedy,
+        verbose_name=_("解决办法"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        help_text=_("对原因下某一条办法的评价；留空表示对整个原因或整篇文章的评价。"),
     )
     helpful = models.BooleanField(_("有帮助"))
     comment = models.CharField(_("补充说明"), max_length=200, blank=True)
@@ -135,13 +150,23 @@ class Feedback(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["cause", "visitor"],
-                condition=Q(cause__isnull=False),
+                condition=Q(cause__isnull=False, remedy__isnull=True),
                 name="kb_feedback_one_vote_per_cause",
+            ),
+            models.UniqueConstraint(
+                fields=["remedy", "visitor"],
+                condition=Q(remedy__isnull=False),
+                name="kb_feedback_one_vote_per_remedy",
+            ),
+            # A remedy's vote names its cause too (the general advice is not voted on).
+            models.CheckConstraint(
+                condition=Q(remedy__isnull=True) | Q(cause__isnull=False),
+                name="kb_feedback_remedy_has_cause",
             ),
         ]
 
     def __str__(self):
-        target = self.cause or self.article
+        target = self.remedy or self.cause or self.article
         return f"{target}：{'有帮助' if self.helpful else '没帮助'}"
 
     def redact(self):

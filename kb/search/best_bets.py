@@ -18,9 +18,9 @@ from .models import SearchDocument
 from .ranking import Candidate
 
 
-def best_bet_for(query_text):
-    """(article id, cause id or None) of the best bet for a query, or None: the enabled bet
-    with the longest phrase the query contains, found by the database in one query."""
+def _matching(query_text):
+    """The enabled bets whose phrase the query contains, the longest (the one that applies)
+    first; None when the query has nothing to match."""
     key = match_key(query_text)
     if not key:
         return None
@@ -29,9 +29,21 @@ def best_bet_for(query_text):
         .alias(query=Value(key, output_field=CharField()))
         .filter(query__contains=F("key"))
         .order_by(Length("key").desc(), "pk")
-        .values_list("article_id", "cause_id")
-        .first()
     )
+
+
+def best_bet_for(query_text):
+    """(article id, cause id or None) of the best bet for a query, or None: the enabled bet
+    with the longest phrase the query contains, found by the database in one query."""
+    bets = _matching(query_text)
+    return None if bets is None else bets.values_list("article_id", "cause_id").first()
+
+
+def best_bet_saved_at(query_text):
+    """When the best bet that answers a query was last saved (the work queue counts from
+    then), or None."""
+    bets = _matching(query_text)
+    return None if bets is None else bets.values_list("updated_at", flat=True).first()
 
 
 def _document(article_id, cause_id):

@@ -5,6 +5,9 @@ process adds searches up in memory per query and day (kb.counters) and writes th
 ``KB_SEARCH_LOG_FLUSH_SECONDS``, one UPDATE of SearchQueryDay per query searched meanwhile.
 A flood of one query costs one addition in memory per request.
 
+Clicks on a search page's results are counted the same way, per query and day
+(``record_click``, SearchQueryDay.clicks): the work queue's "answered but nobody clicked".
+
 Single searches (SearchLog: when, how many results, how long) are kept only as a sample, at most
 ``SAMPLES_PER_QUERY`` per query and batch, and only ``KB_SEARCH_LOG_RETENTION_DAYS`` days (0:
 none). Older ones are deleted while a batch is written, at most once an hour per process (one
@@ -20,6 +23,8 @@ from django.utils import timezone
 
 from kb.counters import BatchedCounts
 from kb.models import SearchLog, SearchQueryDay
+
+from .query import normalize_query
 
 SAMPLES_PER_QUERY = 5
 PRUNE_EVERY_SECONDS = 3600
@@ -74,6 +79,29 @@ def _write(key, tally):
     )
 
 
+def record_click(query, at=None):
+    """Count a reader's click on a result of a search for ``query`` (as typed or as the search
+    page shows it: normalised here as the search normalised it, so both land on its row)."""
+    text = normalize_query(query)[0][:QUERY_LENGTH] if isinstance(query, str) else ""
+    if text:
+        at = at or timezone.now()
+        clicks.add((text, timezone.localdate(at)), ClickTally(1, at))
+
+
+@dataclass(frozen=True)
+class ClickTally:
+    clicks: int
+    last_at: datetime
+
+    def __add__(self, other):
+        return ClickTally(self.clicks + other.clicks, max(self.last_at, other.last_at))
+
+
+def _write_clicks(key, tally):
+    query, day = key
+    SearchQueryDay.objects.record_clicks(query, day, clicks=tally.clicks, at=tally.last_at)
+
+
 def prune():
     """Delete the single searches older than the retention; returns how many."""
     cutoff = timezone.now() - timedelta(days=settings.KB_SEARCH_LOG_RETENTION_DAYS)
@@ -93,3 +121,6 @@ def _prune_when_due():
 
 
 searches = BatchedCounts("search log", _write, seconds=lambda: settings.KB_SEARCH_LOG_FLUSH_SECONDS)
+clicks = BatchedCounts(
+    "search clicks", _write_clicks, seconds=lambda: settings.KB_SEARCH_LOG_FLUSH_SECONDS
+)

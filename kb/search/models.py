@@ -152,6 +152,12 @@ class SearchQueryDayQuerySet(models.QuerySet):
             latest={"last_at": last_at},
         )
 
+    def record_clicks(self, query, day, *, clicks, at):
+        """Add a batch of clicks on the results of one query to its day. The search they follow
+        may still be counted in another process's memory: then the row is made here, and that
+        search is added to it when its batch is written."""
+        add_to_row(self, {"query": query, "day": day}, {"clicks": clicks}, latest={"last_at": at})
+
 
 class SearchQueryDay(models.Model):
     """How often one (normalised) query was searched on one day, and how it went: what the
@@ -167,7 +173,10 @@ class SearchQueryDay(models.Model):
     took_ms = models.PositiveBigIntegerField(
         _("耗时合计（毫秒）"), default=0, help_text=_("除以搜索次数即平均耗时。")
     )
-    last_at = models.DateTimeField(_("最近一次"))
+    clicks = models.PositiveIntegerField(
+        _("点击次数"), default=0, help_text=_("读者点了这个查询的搜索结果的次数。")
+    )
+    last_at = models.DateTimeField(_("最近一次"), help_text=_("最近一次搜索（或点击结果）的时间。"))
 
     objects = SearchQueryDayQuerySet.as_manager()
 

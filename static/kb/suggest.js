@@ -112,11 +112,15 @@
 
   document.querySelectorAll("input[data-suggest]").forEach(enhance);
 
-  // Which result readers choose feeds the hot questions: a count, nothing about the reader.
+  // Which article readers choose on a search page feeds the hot questions and, per query, the
+  // staff's work queue: counts, nothing about the reader. The beacon counts the click, so the
+  // article page is asked for with only our origin as referrer: the server counts a click from
+  // a search page's referrer only when this script did not (kb/hits.py).
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("a.result__title[data-article]");
+    var link = event.target.closest && event.target.closest("[data-search-query] a[data-article]");
     if (!link || !navigator.sendBeacon) return;
-    var body = new Blob([JSON.stringify({ slug: link.getAttribute("data-article") })], { type: "application/json" });
-    navigator.sendBeacon("/api/search/click", body);
+    var query = link.closest("[data-search-query]").getAttribute("data-search-query");
+    var body = new Blob([JSON.stringify({ slug: link.getAttribute("data-article"), query: query })], { type: "application/json" });
+    if (navigator.sendBeacon("/api/search/click", body)) link.referrerPolicy = "origin";
   });
 })();
