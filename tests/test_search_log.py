@@ -133,3 +133,24 @@ def test_the_migration_counts_the_searches_logged_before_it():
         (3, 1, 6, 9),
     ]
     assert rows.last().day == timezone.localdate(at) and rows.last().last_at == at
+
+
+def test_a_phone_or_id_number_typed_into_search_is_never_logged(
+    client, editor_client, imported, settings
+):
+    settings.KB_SEARCH_LOG_FLUSH_SECONDS = 3600
+    query = "我的手机号 138 1234 5678 一直被催收"
+    client.get("/search/", {"q": query})
+    client.get("/api/search", {"q": "身份证110101199003071234还不了花呗"})
+    search_log.record_click(query)
+    page = editor_client.get(reverse("admin:kb_search_queue")).content.decode()
+    search_log.searches.flush()
+    search_log.clicks.flush()
+    logged = [day.query for day in SearchQueryDay.objects.all()]
+    logged += list(SearchLog.objects.values_list("query", flat=True))
+    assert logged and not any(digits in text for text in logged for digits in ("5678", "1234"))
+    assert all("［已隐去］" in text for text in logged)
+    assert "5678" not in page and "1101011990" not in page
+    # The click on that search lands on the search's own (redacted) row.
+    assert sum(day.clicks for day in SearchQueryDay.objects.all()) == 1
+    assert SearchQueryDay.objects.get(clicks=1).searches == 1

@@ -12,6 +12,11 @@ Single searches (SearchLog: when, how many results, how long) are kept only as a
 ``SAMPLES_PER_QUERY`` per query and batch, and only ``KB_SEARCH_LOG_RETENTION_DAYS`` days (0:
 none). Older ones are deleted while a batch is written, at most once an hour per process (one
 DELETE on the indexed ``created_at``), and by ``manage.py prune_search_log``.
+
+Readers in trouble type their phone, ID card or bank card number into the search box ("我手机号
+138… 被催收"). The log keeps what they asked, not who they are: such numbers and e-mail addresses
+are redacted (kb.personal_data) before a query is counted, so they never reach memory, the
+database or the staff's queue, and a click on that search lands on the same redacted row.
 """
 
 import time
@@ -23,6 +28,7 @@ from django.utils import timezone
 
 from kb.counters import BatchedCounts
 from kb.models import SearchLog, SearchQueryDay
+from kb.personal_data import redact_personal_data
 
 from .query import normalize_query
 
@@ -58,7 +64,12 @@ def record(query, result_count, took_ms, at=None):
     at = at or timezone.now()
     sample = ((at, result_count, took_ms),) if settings.KB_SEARCH_LOG_RETENTION_DAYS else ()
     tally = Tally(1, int(result_count == 0), result_count, took_ms, at, sample)
-    searches.add((query[:QUERY_LENGTH], timezone.localdate(at)), tally)
+    searches.add((logged_form(query), timezone.localdate(at)), tally)
+
+
+def logged_form(query):
+    """What the log keeps of a normalised query: personal numbers redacted, cut to the field."""
+    return redact_personal_data(query)[:QUERY_LENGTH]
 
 
 def _write(key, tally):
@@ -82,7 +93,7 @@ def _write(key, tally):
 def record_click(query, at=None):
     """Count a reader's click on a result of a search for ``query`` (as typed or as the search
     page shows it: normalised here as the search normalised it, so both land on its row)."""
-    text = normalize_query(query)[0][:QUERY_LENGTH] if isinstance(query, str) else ""
+    text = logged_form(normalize_query(query)[0]) if isinstance(query, str) else ""
     if text:
         at = at or timezone.now()
         clicks.add((text, timezone.localdate(at)), ClickTally(1, at))
