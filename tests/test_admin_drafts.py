@@ -188,6 +188,26 @@ def test_a_publisher_restores_a_live_article_at_once(publisher, huabei):
     assert not ArticleDraft.objects.filter(article=huabei).exists()
 
 
+def test_restoring_the_version_readers_see_now_offers_nothing_and_makes_no_draft(
+    editor, publisher, huabei
+):
+    from kb.history import article_versions
+
+    fix_typo(client_for(publisher), huabei, "发布者改过的标题")
+    live = article_versions(huabei).first()  # the version readers see now
+    for user in (editor, publisher):
+        staff = client_for(user)
+        confirm = staff.get(restore_url(huabei, live)).content.decode()
+        assert (
+            "没有需要恢复的内容" in confirm
+            and "<button" not in confirm.split('id="content-main"')[1]
+        )
+        response = staff.post(restore_url(huabei, live), {})
+        assert response.status_code == 302 and response["Location"] == history_url(huabei)
+    assert not ArticleDraft.objects.filter(article=huabei).exists()
+    assert article_versions(huabei).count() == 2  # no empty version was added
+
+
 def test_an_editor_may_not_delete_a_live_article(editor_client, huabei):
     delete = reverse("admin:kb_article_delete", args=[huabei.pk])
     assert editor_client.post(delete, {"post": "yes"}).status_code == 403

@@ -135,6 +135,15 @@ class VersionViewsMixin:
             raise PermissionDenied
         # A restore changes the live article at once: a publisher's decision once it is live.
         proposes = changes_need_review(request.user, article)
+        changes = history.changes_between(
+            history.live_snapshot(article), history.version_snapshot(version)
+        )
+        if request.method == "POST" and not changes:
+            # Nothing to restore: no empty version in the history, no empty draft to review.
+            self.message_user(
+                request, _("这个版本与现在的内容相同，没有需要恢复的内容。"), messages.INFO
+            )
+            return redirect(reverse("admin:kb_article_history", args=[article.pk]))
         if request.method == "POST":
             if proposes:
                 drafts.propose_restore(article, version, request.user)
@@ -157,9 +166,7 @@ class VersionViewsMixin:
             "title": _("恢复到这个版本？"),
             "version": version,
             "saved_by": history.display_name(version.revision.user),
-            "changes": history.changes_between(
-                history.live_snapshot(article), history.version_snapshot(version)
-            ),
+            "changes": changes,
             "proposes": proposes,
             "pending_draft": pending,
             "pending_author": history.display_name(pending.author) if pending else "",
