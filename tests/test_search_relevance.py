@@ -154,6 +154,31 @@ class TestConfidence:
         assert "你可能想看" in page and ARTICLES["A"] in page
         assert "常见问题" in page and "按产品浏览" in page
 
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "花呗年费多少钱",  # a topic of credit no article covers
+            "京东白条利率是多少",
+            "度小满额度怎么恢复",  # a product no article names
+            "信用卡分期手续费怎么算",  # a product an article only mentions in passing
+            "借呗提前还款要手续费吗",  # another product's article has 提前还款 as its topic
+        ],
+    )
+    def test_a_question_on_what_no_article_covers_gets_no_answer(self, larger_site, question):
+        page = search(question)
+        assert page.results == [] and page.related
+
+    @pytest.mark.parametrize(
+        ("story", "cause"),
+        [
+            ("周五发工资去还花呗，卡里余额不够，扣款失败了", "余额"),
+            ("分期乐商城买的耳机还在售后，剩下几期能提前还吗", "售后"),
+        ],
+    )
+    def test_a_story_with_words_no_article_has_keeps_its_answer(self, larger_site, story, cause):
+        top = search(story).results[0]
+        assert top.type == "cause" and cause in top.cause_title
+
     def test_an_unanswered_search_counts_as_a_zero_result_search(self, client, larger_site):
         from kb.search import log
 

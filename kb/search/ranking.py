@@ -124,17 +124,32 @@ def score(candidate, query, rarity, matches=None):
     return total
 
 
-def rank(candidates, query, rarity):
+def _in_pieces(term, candidate, text, titles):
+    """Whether a candidate has a typed word only in pieces while another document has it whole
+    in its title: 提前 here and 还款 there is not 提前还款, the topic of that other document."""
+    if not term.typed or term.negated or term.latin or len(term.text) < 3 or term.text in text:
+        return False
+    if not any(term.text in title for title in titles):
+        return False
+    readings = candidate.title_pinyin | candidate.context_pinyin
+    return not any(p in readings for p in term.pinyin)
+
+
+def rank(candidates, query, rarity, unknown=frozenset()):
     """(score, candidate, confident) best first; ties go to the whole article, then to
     document order. ``confident``: whether search stands behind the candidate as an answer
-    (kb.search.confidence)."""
-    scored = []
+    (kb.search.confidence); ``unknown``: the query's words no document has."""
+    scored, titles = [], [c.title for c in candidates]
     for candidate in candidates:
         matches = {}
         value = score(candidate, query, rarity, matches)
         if value > 0:
             text = f"{candidate.title} {candidate.context} {candidate.body}"
-            scored.append((value, candidate, stands_behind(query, matches, rarity, text)))
+            about = f"{candidate.title} {candidate.context}"
+            pieces = [t.text for t in query.terms if _in_pieces(t, candidate, text, titles)]
+            matches.update(dict.fromkeys(pieces, 0.0))
+            confident = stands_behind(query, matches, rarity, text, about, unknown, pieces)
+            scored.append((value, candidate, confident))
     scored.sort(key=lambda sc: (-round(sc[0], 6), sc[1].doc.kind != "article", sc[1].doc.id))
     return scored
 
