@@ -19,11 +19,9 @@ And a document has a query's word only when it has it whole (or by sound, or a s
 提前 here and 还款 there is not 提前还款.
 """
 
-from kb.text import read_word_list, segmenter
+from kb.text import segmenter
 
-from .analyzer import DATA, SEARCH_WORDS, STOPWORDS
-
-CREDIT_WORDS = frozenset(read_word_list(DATA / "credit_words.txt"))
+from .analyzer import CREDIT_WORDS, SEARCH_WORDS, STOPWORDS
 
 # jieba's parts of speech of incidental words: time (t), number (m), quantity (q), adverb (d),
 # adjective (a), idiom (i), set phrase (l), direction (f), pronoun (r), preposition (p),

@@ -16,6 +16,7 @@ from kb.text import segment_for_search, tag
 from .analyzer import (
     _TOKEN,
     CJK_RUN,
+    CREDIT_WORDS,
     SEARCH_WORDS,
     STOPWORDS,
     normalize,
@@ -191,7 +192,8 @@ def product_mentions(words):
             elif word in PRODUCT_ENDINGS and len(word) > 1:
                 found.append(word)
             continue
-        if part[:1] in _NOUNISH and CJK_RUN.fullmatch(word):
+        # A word of credit (银行卡 of 用银行卡还白条) names no product before an ending.
+        if part[:1] in _NOUNISH and CJK_RUN.fullmatch(word) and word not in CREDIT_WORDS:
             if len(word) > 1 and word.endswith(PRODUCT_ENDINGS):
                 found.append(word)
             previous = word
