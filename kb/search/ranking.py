@@ -24,6 +24,8 @@ PARTIAL_FACTOR = 0.7
 PHRASE_BONUS = {"title": 8.0, "context": 3.0, "body": 5.0}
 OTHER_PRODUCT_FACTOR = 0.5
 NEGATED_FORMS = ("没有", "没", "未", "不是", "无")
+# A cause with this share of its article's score answers before it (see _cause_first).
+CAUSE_SHARE = 0.97
 
 
 def idf(df, total):
@@ -151,6 +153,20 @@ def rank(candidates, query, rarity, unknown=frozenset()):
             confident = stands_behind(query, matches, rarity, text, about, unknown, pieces)
             scored.append((value, candidate, confident))
     scored.sort(key=lambda sc: (-round(sc[0], 6), sc[1].doc.kind != "article", sc[1].doc.id))
+    return _cause_first(scored)
+
+
+def _cause_first(scored):
+    """A cause that has nearly all its article has of the query answers it more precisely than
+    the whole article (and shows its remedies right under it): it goes first."""
+    if not scored or scored[0][1].doc.kind != "article" or not scored[0][2]:
+        return scored
+    top, article = scored[0][0], scored[0][1].doc.article_slug
+    for i, (value, candidate, confident) in enumerate(scored[1:], start=1):
+        if value < top * CAUSE_SHARE:
+            break
+        if confident and candidate.doc.article_slug == article:
+            return [scored[i], *scored[:i], *scored[i + 1 :]]
     return scored
 
 
