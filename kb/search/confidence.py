@@ -91,6 +91,11 @@ def shared(query, matches):
         for t in query.terms
         if t.typed and len(t.text) > 1 and not t.negated and t.weight == 1 and matches.get(t.text)
     }
+    # A product's name is one concept, however the segmenter cut it (360 + 借条, 京东 + 白条).
+    for name in query.mentions:
+        parts = {c for c in concepts if c in name}
+        if len(parts) > 1:
+            concepts = (concepts - parts) | {name}
     for phrase in _explained(query, matches):
         if any(phrase in c for c in concepts):
             continue  # 骚扰 of 骚扰电话, had already
