@@ -140,7 +140,7 @@ def stands_behind(query, matches, rarity, text, about_text=None, unknown=frozens
     the query's words no document has, ``elsewhere`` its words the document has only in
     pieces while another has them whole in its title (kb.search.ranking)."""
     explained = _explained(query, matches)
-    story = _story(query)
+    story = tells_story(query)
     mentions = set(query.mentions)
     if not story:  # in a story a name may be incidental (同事小王)
         mentions.update(_unknown(query, matches, unknown, _name))
@@ -177,5 +177,5 @@ def stands_behind(query, matches, rarity, text, about_text=None, unknown=frozens
     return len(missing) < len(about if topics or elsewhere else have)
 
 
-def _story(query):
+def tells_story(query):
     return len(content_words(query)) >= STORY_WORDS

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 
-from .confidence import stands_behind
+from .analyzer import CREDIT_WORDS
+from .confidence import stands_behind, tells_story
 from .fields import FIELD_WEIGHTS, PINYIN_WEIGHTS
 
 PARTIAL_FACTOR = 0.7
@@ -137,11 +138,34 @@ def _in_pieces(term, candidate, text, titles):
     return not any(p in readings for p in term.pinyin)
 
 
+def _credit_words_elsewhere(query, articles, slug):
+    """The query's words of credit that the candidate's article does not have but another
+    does: 分期乐借款审核要多久 asks about 审核, the topic of some other product's article.
+    (The article's text as far as the candidates show it: a document without any of the
+    query's words is no candidate.)"""
+    own = articles[slug]
+    return [
+        t.text
+        for t in query.terms
+        if t.typed
+        and not t.negated
+        and t.text in CREDIT_WORDS
+        and t.text not in own
+        and any(t.text in text for other, text in articles.items() if other != slug)
+    ]
+
+
 def rank(candidates, query, rarity, unknown=frozenset()):
     """(score, candidate, confident) best first; ties go to the whole article, then to
     document order. ``confident``: whether search stands behind the candidate as an answer
     (kb.search.confidence); ``unknown``: the query's words no document has."""
     scored, titles = [], [c.title for c in candidates]
+    articles = {}  # what the candidates of each article have: its text, as far as it matters
+    for candidate in candidates:
+        text = f"{candidate.title} {candidate.context} {candidate.body}"
+        articles[candidate.doc.article_slug] = (
+            f"{articles.get(candidate.doc.article_slug, '')} {text}"
+        )
     for candidate in candidates:
         matches = {}
         value = score(candidate, query, rarity, matches)
@@ -149,6 +173,8 @@ def rank(candidates, query, rarity, unknown=frozenset()):
             text = f"{candidate.title} {candidate.context} {candidate.body}"
             about = f"{candidate.title} {candidate.context}"
             pieces = [t.text for t in query.terms if _in_pieces(t, candidate, text, titles)]
+            if not tells_story(query):  # a story's incidental words may be anyone's
+                pieces += _credit_words_elsewhere(query, articles, candidate.doc.article_slug)
             matches.update(dict.fromkeys(pieces, 0.0))
             confident = stands_behind(query, matches, rarity, text, about, unknown, pieces)
             scored.append((value, candidate, confident))
