@@ -1,9 +1,11 @@
 """Relevance on a site with more articles than content/ holds: content/ and the three held-out
-articles of tests/relevance/heldout/articles.txt, measured on the tuning set and the public
-examples of every kind (out-of-domain ones included: those must get no answer).
+articles of tests/relevance/heldout/articles.txt, measured on the tuning set, the unseen set
+(measured once, by hand, then kept as a regression set) and the public examples of every kind
+(out-of-domain ones included: those must get no answer); and with a sixth article written for
+these tests (tests/relevance/mine/), on its own set of every kind and on the unseen set again.
 
-``KB_RELEVANCE_REPORT=1`` prints each miss. tests/relevance/heldout/unseen.tsv is not read here:
-it is measured once, by hand (``KB_RELEVANCE_SETS=heldout/unseen.tsv``), after the last change.
+``KB_RELEVANCE_REPORT=1`` prints each miss; ``KB_RELEVANCE_SETS=a.tsv,b.tsv`` measures other
+sets by hand.
 """
 
 import os
@@ -27,7 +29,9 @@ ARTICLES = {
     "A": "借呗额度被降低或关闭的原因",
     "B": "分期乐无法提前还款的原因",
     "C": "京东白条还清后仍然接到催收电话的原因",
+    "D": "360借条借款审核不通过的原因",
 }
+MINE = RELEVANCE / "mine"
 OUT_OF_DOMAIN = "N"
 
 
@@ -114,16 +118,29 @@ def larger_site(imported):
     import_paths([settings.KB_CONTENT_DIR, HELDOUT / "articles.txt"])
 
 
+@pytest.fixture
+def sixth_site(larger_site):
+    """The larger site and one more article, written for these tests (tests/relevance/mine/)."""
+    import_paths([settings.KB_CONTENT_DIR, HELDOUT / "articles.txt", MINE / "article.txt"])
+
+
 # Thresholds at what the search reaches (issue 12's targets: 0.97, 0.90, 0.85).
-TUNING = {"article": 1.0, "cause": 0.94, "no_answer": 0.86}
+TUNING = {"article": 1.0, "cause": 0.94, "no_answer": 0.93}
+UNSEEN = {"article": 1.0, "cause": 0.93, "no_answer": 1.0}
 PUBLIC_2 = {"article": 1.0, "cause": 0.85, "no_answer": 1.0}
+MINE_KINDS = {"article": 1.0, "cause": 0.95, "no_answer": 0.8}
+UNSEEN_ON_SIX = {"article": 1.0, "cause": 0.91, "no_answer": 1.0}
 
 
 @pytest.mark.django_db
 class TestLargerSite:
     @pytest.mark.parametrize(
         ("name", "thresholds"),
-        [("heldout/tuning.tsv", TUNING), ("public-2.tsv", PUBLIC_2)],
+        [
+            ("heldout/tuning.tsv", TUNING),
+            ("heldout/unseen.tsv", UNSEEN),
+            ("public-2.tsv", PUBLIC_2),
+        ],
     )
     def test_each_set_scores_its_thresholds(self, larger_site, capsys, name, thresholds):
         figures, by_kind = measure(read_queries(RELEVANCE / name))
@@ -138,6 +155,22 @@ class TestLargerSite:
     def test_measure_by_hand(self, larger_site, capsys):
         for name in os.environ["KB_RELEVANCE_SETS"].split(","):
             report(name, *measure(read_queries(RELEVANCE / name)), capsys)
+
+
+@pytest.mark.django_db
+class TestSixArticles:
+    """One article more than the held-out sets were written for: the others' answers hold."""
+
+    @pytest.mark.parametrize(
+        ("name", "thresholds"),
+        [("mine/kinds.tsv", MINE_KINDS), ("heldout/unseen.tsv", UNSEEN_ON_SIX)],
+    )
+    def test_each_set_scores_its_thresholds(self, sixth_site, capsys, name, thresholds):
+        figures, by_kind = measure(read_queries(RELEVANCE / name))
+        report(f"{name} (six articles)", figures, by_kind, capsys)
+        assert figures.article_at_1 >= thresholds["article"]
+        assert figures.cause_at_1 >= thresholds["cause"]
+        assert figures.no_answer_rate >= thresholds["no_answer"]
 
 
 @pytest.mark.django_db
