@@ -268,6 +268,28 @@ class TestRepeatedQueries:
         day = SearchQueryDay.objects.get(query="分期乐提前还款 银行卡限额")
         assert day.searches == 2
 
+    def test_a_repeated_results_page_comes_from_the_page_cache_and_still_counts(
+        self, client, larger_site
+    ):
+        from kb.search import log
+
+        first = client.get("/search/", {"q": "分期乐退货中 提前还款"})
+        again = client.get("/search/", {"q": "分期乐退货中 提前还款"})
+        assert (first["X-Page-Cache"], again["X-Page-Cache"]) == ("miss", "hit")
+        assert again.content == first.content and "订单正在退货" in again.content.decode()
+        log.searches.flush()
+        assert SearchQueryDay.objects.get(query="分期乐退货中 提前还款").searches == 2
+
+    def test_an_edited_cause_is_seen_at_once_on_a_repeated_results_page(self, client, larger_site):
+        from kb.models import Cause
+
+        assert "订单正在退货或售后处理中" in client.get("/search/", {"q": "退货"}).content.decode()
+        cause = Cause.objects.get(title="订单正在退货或售后处理中")
+        cause.title = "订单正在退货中"
+        cause.save()
+        again = client.get("/search/", {"q": "退货"})
+        assert again["X-Page-Cache"] == "miss" and "订单正在退货中" in again.content.decode()
+
     def test_an_edited_cause_is_seen_at_once_by_a_repeated_search(self, larger_site):
         from kb.models import Cause
 
