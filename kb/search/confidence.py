@@ -11,12 +11,15 @@ many (incidental detail is expected). And a question about a credit product
 (kb.search.query.PRODUCT_ENDINGS) is answered only by a document about that product: naming it
 in its title or context, or, for a story, anywhere in its text.
 
-What the whole content lacks weighs most: a short question with a word of consumer credit
-(kb/search/data/credit_words.txt) or a name (of a product, a company) that no document has asks
-about a topic the help centre does not cover, whatever else it shares with a document. Everyday
-words absent from the content (a story's lunch, payday, fridge) are only counted as missing.
-And a document has a query's word only when it has it whole (or by sound, or a synonym of it):
-提前 here and 还款 there is not 提前还款.
+What the whole content lacks weighs most. A name no document has (of a product, a company:
+招联, 度小满) in a short question is a product the question is about, which no document is. A
+word of consumer credit (kb/search/data/credit_words.txt) in a short question that no document
+has (提额, 年费), or that the document's article lacks while another article has it (审核 of
+分期乐借款审核要多久), is a topic the document does not cover: it answers only if it shares
+more than it lacks besides the product's name. Everyday words absent from the content (a
+story's lunch, payday, fridge) are only counted as missing. And a document that has a query's
+word only in pieces while another has it whole in its title (提前 here and 还款 there, where
+another article is about 提前还款) does not have it (kb.search.ranking).
 """
 
 from kb.text import segmenter
