@@ -138,21 +138,23 @@ def _in_pieces(term, candidate, text, titles):
     return not any(p in readings for p in term.pinyin)
 
 
-def _credit_words_elsewhere(query, articles, slug):
+def _credit_words_elsewhere(having, slug):
     """The query's words of credit that the candidate's article does not have but another
     does: 分期乐借款审核要多久 asks about 审核, the topic of some other product's article.
-    (The article's text as far as the candidates show it: a document without any of the
-    query's words is no candidate.)"""
-    own = articles[slug]
-    return [
-        t.text
-        for t in query.terms
-        if t.typed
-        and not t.negated
-        and t.text in CREDIT_WORDS
-        and t.text not in own
-        and any(t.text in text for other, text in articles.items() if other != slug)
-    ]
+    ``having`` maps each such word to the articles (slugs) whose candidates have it: the
+    article's text as far as the candidates show it (a document without any of the query's
+    words is no candidate)."""
+    return [word for word, slugs in having.items() if slugs and slug not in slugs]
+
+
+def _articles_having(query, candidates):
+    words = [t.text for t in query.terms if t.typed and not t.negated and t.text in CREDIT_WORDS]
+    having = {word: set() for word in words}
+    for candidate in candidates if words else ():
+        for word in words:
+            if word in candidate.title or word in candidate.body or word in candidate.context:
+                having[word].add(candidate.doc.article_slug)
+    return having
 
 
 def rank(candidates, query, rarity, unknown=frozenset()):
@@ -160,12 +162,8 @@ def rank(candidates, query, rarity, unknown=frozenset()):
     document order. ``confident``: whether search stands behind the candidate as an answer
     (kb.search.confidence); ``unknown``: the query's words no document has."""
     scored, titles = [], [c.title for c in candidates]
-    articles = {}  # what the candidates of each article have: its text, as far as it matters
-    for candidate in candidates:
-        text = f"{candidate.title} {candidate.context} {candidate.body}"
-        articles[candidate.doc.article_slug] = (
-            f"{articles.get(candidate.doc.article_slug, '')} {text}"
-        )
+    short = not tells_story(query)  # a story's incidental words may be anyone's
+    having = _articles_having(query, candidates) if short else {}
     for candidate in candidates:
         matches = {}
         value = score(candidate, query, rarity, matches)
@@ -173,9 +171,7 @@ def rank(candidates, query, rarity, unknown=frozenset()):
             text = f"{candidate.title} {candidate.context} {candidate.body}"
             about = f"{candidate.title} {candidate.context}"
             pieces = [t.text for t in query.terms if _in_pieces(t, candidate, text, titles)]
-            if not tells_story(query):  # a story's incidental words may be anyone's
-                pieces += _credit_words_elsewhere(query, articles, candidate.doc.article_slug)
-            matches.update(dict.fromkeys(pieces, 0.0))
+            pieces += _credit_words_elsewhere(having, candidate.doc.article_slug)
             confident = stands_behind(query, matches, rarity, text, about, unknown, pieces)
             scored.append((value, candidate, confident))
     scored.sort(key=lambda sc: (-round(sc[0], 6), sc[1].doc.kind != "article", sc[1].doc.id))
