@@ -172,6 +172,7 @@ def rank(candidates, query, rarity, unknown=frozenset()):
             about = f"{candidate.title} {candidate.context}"
             pieces = [t.text for t in query.terms if _in_pieces(t, candidate, text, titles)]
             pieces += _credit_words_elsewhere(having, candidate.doc.article_slug)
+            matches.update(dict.fromkeys(pieces, 0.0))
             confident = stands_behind(query, matches, rarity, text, about, unknown, pieces)
             scored.append((value, candidate, confident))
     scored.sort(key=lambda sc: (-round(sc[0], 6), sc[1].doc.kind != "article", sc[1].doc.id))
