@@ -10,6 +10,7 @@ class KbConfig(AppConfig):
 
     def ready(self):
         from . import hits, signals
+        from .search import log as search_log
         from .search import signals as search_signals
 
         # Every content change reaches the search index, and an analyzer change
@@ -19,6 +20,8 @@ class KbConfig(AppConfig):
         signals.connect()
         # Every reading of an article page counts a view, served from the page cache or not.
         hits.connect()
+        # Likewise every answer with a results page counts a search (kb.search.log).
+        search_log.connect()
         # The page cache's release fingerprint, before gunicorn forks its workers (kb.code_version).
         from .code_version import code_version
 

@@ -1,3 +1,5 @@
+import time
+
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -7,14 +9,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import feedback, hits, listings, seo
 from .cache import cache_public_page
+from .cache.decorators import is_anonymous_read
 from .csrf import cross_origin_protected
 from .errors import wants_json
 from .forms import SearchForm
 from .models import Article, Category
 from .pages import article_page_context, cause_page_context
 from .publishing import seconds_to_next_publication
+from .search import log as search_log
 from .search.did_you_mean import did_you_mean
 from .search.engine import search
+from .search.indexer import SEARCH_SCOPE
 from .signals import CATALOG
 from .troubleshooter import Answers, Troubleshooter
 
@@ -109,10 +114,23 @@ def about(request):
     )
 
 
+@cache_public_page(
+    timeout=HOT_QUESTIONS_REFRESH_SECONDS,
+    expires_in=seconds_to_next_publication,
+    depends_on=[CATALOG, SEARCH_SCOPE],
+)
 def search_results(request):
+    # A repeated question is answered by the page cache (kb.cache), keyed on the URL and kept
+    # while the index (SEARCH_SCOPE) and the catalogue are as they were; the page counts its
+    # search each time it is answered with (kb.search.log). Staff pass the cache: their
+    # searches are logged here.
     form = SearchForm(request.GET)
     query = form.query
-    page = search(query, page=form.page_number, log=form.page_number == 1) if query else None
+    first = form.page_number == 1
+    cached = is_anonymous_read(request)
+    started = time.perf_counter()
+    page = search(query, page=form.page_number, log=first and not cached) if query else None
+    took_ms = round((time.perf_counter() - started) * 1000)
     context = {"form": form, "query": query, "page": page, "was_cut": form.was_cut}
     if page is not None and page.count == 0:
         context["did_you_mean"] = did_you_mean(page.query)
@@ -123,7 +141,10 @@ def search_results(request):
         context["hot_articles"] = list(_published_articles().hot()[:HOT_QUESTIONS]) or list(
             _published_articles()[:HOT_QUESTIONS]
         )
-    return render(request, "kb/search.html", context)
+    response = render(request, "kb/search.html", context)
+    if page is not None and page.query and first and cached:
+        search_log.count_searches(response, page.query, page.count, took_ms)
+    return response
 
 
 def _troubleshooter(request, slug):

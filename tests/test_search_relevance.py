@@ -1,9 +1,11 @@
 """Relevance on a site with more articles than content/ holds: content/ and the three held-out
-articles of tests/relevance/heldout/articles.txt, measured on the tuning set and the public
-examples of every kind (out-of-domain ones included: those must get no answer).
+articles of tests/relevance/heldout/articles.txt, measured on the tuning set, the unseen set
+(measured once, by hand, then kept as a regression set) and the public examples of every kind
+(out-of-domain ones included: those must get no answer); and with a sixth article written for
+these tests (tests/relevance/mine/), on its own set of every kind and on the unseen set again.
 
-``KB_RELEVANCE_REPORT=1`` prints each miss. tests/relevance/heldout/unseen.tsv is not read here:
-it is measured once, by hand (``KB_RELEVANCE_SETS=heldout/unseen.tsv``), after the last change.
+``KB_RELEVANCE_REPORT=1`` prints each miss; ``KB_RELEVANCE_SETS=a.tsv,b.tsv`` measures other
+sets by hand.
 """
 
 import os
@@ -27,7 +29,9 @@ ARTICLES = {
     "A": "借呗额度被降低或关闭的原因",
     "B": "分期乐无法提前还款的原因",
     "C": "京东白条还清后仍然接到催收电话的原因",
+    "D": "360借条借款审核不通过的原因",
 }
+MINE = RELEVANCE / "mine"
 OUT_OF_DOMAIN = "N"
 
 
@@ -114,16 +118,29 @@ def larger_site(imported):
     import_paths([settings.KB_CONTENT_DIR, HELDOUT / "articles.txt"])
 
 
+@pytest.fixture
+def sixth_site(larger_site):
+    """The larger site and one more article, written for these tests (tests/relevance/mine/)."""
+    import_paths([settings.KB_CONTENT_DIR, HELDOUT / "articles.txt", MINE / "article.txt"])
+
+
 # Thresholds at what the search reaches (issue 12's targets: 0.97, 0.90, 0.85).
-TUNING = {"article": 1.0, "cause": 0.94, "no_answer": 0.86}
+TUNING = {"article": 1.0, "cause": 0.94, "no_answer": 0.93}
+UNSEEN = {"article": 1.0, "cause": 0.93, "no_answer": 1.0}
 PUBLIC_2 = {"article": 1.0, "cause": 0.85, "no_answer": 1.0}
+MINE_KINDS = {"article": 1.0, "cause": 0.95, "no_answer": 0.8}
+UNSEEN_ON_SIX = {"article": 1.0, "cause": 0.91, "no_answer": 1.0}
 
 
 @pytest.mark.django_db
 class TestLargerSite:
     @pytest.mark.parametrize(
         ("name", "thresholds"),
-        [("heldout/tuning.tsv", TUNING), ("public-2.tsv", PUBLIC_2)],
+        [
+            ("heldout/tuning.tsv", TUNING),
+            ("heldout/unseen.tsv", UNSEEN),
+            ("public-2.tsv", PUBLIC_2),
+        ],
     )
     def test_each_set_scores_its_thresholds(self, larger_site, capsys, name, thresholds):
         figures, by_kind = measure(read_queries(RELEVANCE / name))
@@ -141,6 +158,22 @@ class TestLargerSite:
 
 
 @pytest.mark.django_db
+class TestSixArticles:
+    """One article more than the held-out sets were written for: the others' answers hold."""
+
+    @pytest.mark.parametrize(
+        ("name", "thresholds"),
+        [("mine/kinds.tsv", MINE_KINDS), ("heldout/unseen.tsv", UNSEEN_ON_SIX)],
+    )
+    def test_each_set_scores_its_thresholds(self, sixth_site, capsys, name, thresholds):
+        figures, by_kind = measure(read_queries(RELEVANCE / name))
+        report(f"{name} (six articles)", figures, by_kind, capsys)
+        assert figures.article_at_1 >= thresholds["article"]
+        assert figures.cause_at_1 >= thresholds["cause"]
+        assert figures.no_answer_rate >= thresholds["no_answer"]
+
+
+@pytest.mark.django_db
 class TestConfidence:
     def test_a_question_no_article_covers_gets_no_answer_but_related_reading(
         self, client, larger_site
@@ -153,6 +186,31 @@ class TestConfidence:
         assert "暂时还没有能回答“借呗日利率是多少”的内容" in page
         assert "你可能想看" in page and ARTICLES["A"] in page
         assert "常见问题" in page and "按产品浏览" in page
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "花呗年费多少钱",  # a topic of credit no article covers
+            "京东白条利率是多少",
+            "度小满额度怎么恢复",  # a product no article names
+            "信用卡分期手续费怎么算",  # a product an article only mentions in passing
+            "借呗提前还款要手续费吗",  # another product's article has 提前还款 as its topic
+        ],
+    )
+    def test_a_question_on_what_no_article_covers_gets_no_answer(self, larger_site, question):
+        page = search(question)
+        assert page.results == [] and page.related
+
+    @pytest.mark.parametrize(
+        ("story", "cause"),
+        [
+            ("周五发工资去还花呗，卡里余额不够，扣款失败了", "余额"),
+            ("分期乐商城买的耳机还在售后，剩下几期能提前还吗", "售后"),
+        ],
+    )
+    def test_a_story_with_words_no_article_has_keeps_its_answer(self, larger_site, story, cause):
+        top = search(story).results[0]
+        assert top.type == "cause" and cause in top.cause_title
 
     def test_an_unanswered_search_counts_as_a_zero_result_search(self, client, larger_site):
         from kb.search import log
@@ -209,6 +267,28 @@ class TestRepeatedQueries:
         log.searches.flush()
         day = SearchQueryDay.objects.get(query="分期乐提前还款 银行卡限额")
         assert day.searches == 2
+
+    def test_a_repeated_results_page_comes_from_the_page_cache_and_still_counts(
+        self, client, larger_site
+    ):
+        from kb.search import log
+
+        first = client.get("/search/", {"q": "分期乐退货中 提前还款"})
+        again = client.get("/search/", {"q": "分期乐退货中 提前还款"})
+        assert (first["X-Page-Cache"], again["X-Page-Cache"]) == ("miss", "hit")
+        assert again.content == first.content and "订单正在退货" in again.content.decode()
+        log.searches.flush()
+        assert SearchQueryDay.objects.get(query="分期乐退货中 提前还款").searches == 2
+
+    def test_an_edited_cause_is_seen_at_once_on_a_repeated_results_page(self, client, larger_site):
+        from kb.models import Cause
+
+        assert "订单正在退货或售后处理中" in client.get("/search/", {"q": "退货"}).content.decode()
+        cause = Cause.objects.get(title="订单正在退货或售后处理中")
+        cause.title = "订单正在退货中"
+        cause.save()
+        again = client.get("/search/", {"q": "退货"})
+        assert again["X-Page-Cache"] == "miss" and "订单正在退货中" in again.content.decode()
 
     def test_an_edited_cause_is_seen_at_once_by_a_repeated_search(self, larger_site):
         from kb.models import Cause

@@ -33,6 +33,8 @@ DATA = Path(__file__).parent / "data"
 # Compounds of the domain, so that 提前还款 is one term as well as 提前 + 还款.
 SEARCH_WORDS = read_word_list(DATA / "search_words.txt")
 STOPWORDS = frozenset(read_word_list(DATA / "stopwords.txt"))
+# General vocabulary of consumer credit (kb.search.confidence, kb.search.query).
+CREDIT_WORDS = frozenset(read_word_list(DATA / "credit_words.txt"))
 
 CJK_RUN = re.compile(f"[{CJK}]+")
 _TOKEN = re.compile(rf"[{CJK}]+|[a-z0-9]+")
@@ -137,6 +139,7 @@ def unique(tokens):
 __all__ = [
     "ANALYZER_VERSION",
     "CJK_RUN",
+    "CREDIT_WORDS",
     "DOMAIN_WORDS",
     "SEARCH_WORDS",
     "STOPWORDS",

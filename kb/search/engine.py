@@ -172,7 +172,10 @@ def _search(raw_query, page, per_page, analysis):
     tokens, exact = _lookup(query, backend)
     rows = backend.candidates(tokens, CANDIDATES, exact=exact)
     ranked = rank(
-        [Candidate.from_row(r) for r in rows], query, index_statistics.rarity(query, backend)
+        [Candidate.from_row(r) for r in rows],
+        query,
+        index_statistics.rarity(query, backend),
+        index_statistics.unknown(query, backend),
     )
     # An answer must also be among the best matches: a document search stands behind but that
     # matches far less than the best one answers some other, narrower question.

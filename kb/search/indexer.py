@@ -136,8 +136,16 @@ def analyse_batch(sources):
     return [analyse(source) for source in sources]
 
 
+# The page cache's scope (kb.cache.versions) of what search finds: the results pages show it.
+SEARCH_SCOPE = "search"
+
+
 def bump_generation(analyzer_version=None):
-    """Mark the index (or the synonyms) as changed, for caches keyed on the generation."""
+    """Mark the index (or the synonyms) as changed, for caches keyed on the generation, and
+    for the cached results pages (SEARCH_SCOPE)."""
+    from kb.cache import versions
+
+    versions.bump_when_committed(SEARCH_SCOPE)
     updates = {"generation": F("generation") + 1}
     if analyzer_version is not None:
         updates["analyzer_version"] = analyzer_version

@@ -3,7 +3,9 @@
 Searching is anonymous, so logging must not be a write per request that anyone can repeat: each
 process adds searches up in memory per query and day (kb.counters) and writes them every
 ``KB_SEARCH_LOG_FLUSH_SECONDS``, one UPDATE of SearchQueryDay per query searched meanwhile.
-A flood of one query costs one addition in memory per request.
+A flood of one query costs one addition in memory per request. The results pages are kept by
+the page cache: each one is tagged with its search (``count_searches``), and each time the cache
+answers with it, its ``page_served`` signal counts the search, as kb.hits counts article views.
 
 Clicks on a search page's results are counted the same way, per query and day
 (``record_click``, SearchQueryDay.clicks): the work queue's "answered but nobody clicked".
@@ -26,6 +28,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from kb.cache import page_served, tag_page
 from kb.counters import BatchedCounts
 from kb.models import SearchLog, SearchQueryDay
 from kb.personal_data import redact_personal_data
@@ -35,6 +38,8 @@ from .query import normalize_query
 SAMPLES_PER_QUERY = 5
 PRUNE_EVERY_SECONDS = 3600
 QUERY_LENGTH = SearchLog._meta.get_field("query").max_length
+# The first item of a results page's tag (kb.cache.tag_page): the pages are this module's.
+_RESULTS_PAGE = "kb.search.log.results"
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,22 @@ class Tally:
             last_at=max(self.last_at, other.last_at),
             samples=(self.samples + other.samples)[:SAMPLES_PER_QUERY],
         )
+
+
+def count_searches(response, query, result_count, took_ms):
+    """Count a search of ``query`` each time this results page is answered with, from the
+    page cache (kb.cache) or just made: a repeated question answered from the cache is still
+    a search for the staff reports."""
+    tag_page(response, (_RESULTS_PAGE, query, result_count, took_ms))
+
+
+def _page_served(sender, tag, **kwargs):
+    if type(tag) is tuple and len(tag) == 4 and tag[0] == _RESULTS_PAGE:
+        record(*tag[1:])
+
+
+def connect():
+    page_served.connect(_page_served, dispatch_uid="kb-search-log-results-pages")
 
 
 def record(query, result_count, took_ms, at=None):

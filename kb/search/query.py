@@ -16,6 +16,7 @@ from kb.text import segment_for_search, tag
 from .analyzer import (
     _TOKEN,
     CJK_RUN,
+    CREDIT_WORDS,
     SEARCH_WORDS,
     STOPWORDS,
     normalize,
@@ -30,6 +31,7 @@ LONE_CHARACTER_WEIGHT = 0.5
 MAX_SPAN_SYLLABLES = 6
 
 _LATIN_RUN = re.compile(r"[a-z]+")
+_DIGITS = re.compile(r"[0-9]+")
 
 # A word right after one of these is what the reader says is NOT the case (不是担保人, 从来没逾期):
 # it must not make a document about that word the answer. Not 没 or 没有: 没到账, 没钱 and
@@ -191,7 +193,11 @@ def product_mentions(words):
             elif word in PRODUCT_ENDINGS and len(word) > 1:
                 found.append(word)
             continue
-        if part[:1] in _NOUNISH and CJK_RUN.fullmatch(word):
+        # A word of credit (银行卡 of 用银行卡还白条) names no product before an ending; a
+        # number does (360借条; jd of jd白条 is no part of the name 京东白条).
+        if _DIGITS.fullmatch(word) or (
+            part[:1] in _NOUNISH and CJK_RUN.fullmatch(word) and word not in CREDIT_WORDS
+        ):
             if len(word) > 1 and word.endswith(PRODUCT_ENDINGS):
                 found.append(word)
             previous = word

@@ -17,13 +17,16 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 
-from .confidence import stands_behind
+from .analyzer import CREDIT_WORDS
+from .confidence import stands_behind, tells_story
 from .fields import FIELD_WEIGHTS, PINYIN_WEIGHTS
 
 PARTIAL_FACTOR = 0.7
 PHRASE_BONUS = {"title": 8.0, "context": 3.0, "body": 5.0}
 OTHER_PRODUCT_FACTOR = 0.5
 NEGATED_FORMS = ("没有", "没", "未", "不是", "无")
+# A cause with this share of its article's score answers before it (see _cause_first).
+CAUSE_SHARE = 0.97
 
 
 def idf(df, total):
@@ -124,18 +127,69 @@ def score(candidate, query, rarity, matches=None):
     return total
 
 
-def rank(candidates, query, rarity):
+def _in_pieces(term, candidate, text, titles):
+    """Whether a candidate has a typed word only in pieces while another document has it whole
+    in its title: 提前 here and 还款 there is not 提前还款, the topic of that other document."""
+    if not term.typed or term.negated or term.latin or len(term.text) < 3 or term.text in text:
+        return False
+    if not any(term.text in title for title in titles):
+        return False
+    readings = candidate.title_pinyin | candidate.context_pinyin
+    return not any(p in readings for p in term.pinyin)
+
+
+def _credit_words_elsewhere(having, slug):
+    """The query's words of credit that the candidate's article does not have but another
+    does: 分期乐借款审核要多久 asks about 审核, the topic of some other product's article.
+    ``having`` maps each such word to the articles (slugs) whose candidates have it: the
+    article's text as far as the candidates show it (a document without any of the query's
+    words is no candidate)."""
+    return [word for word, slugs in having.items() if slugs and slug not in slugs]
+
+
+def _articles_having(query, candidates):
+    words = [t.text for t in query.terms if t.typed and not t.negated and t.text in CREDIT_WORDS]
+    having = {word: set() for word in words}
+    for candidate in candidates if words else ():
+        for word in words:
+            if word in candidate.title or word in candidate.body or word in candidate.context:
+                having[word].add(candidate.doc.article_slug)
+    return having
+
+
+def rank(candidates, query, rarity, unknown=frozenset()):
     """(score, candidate, confident) best first; ties go to the whole article, then to
     document order. ``confident``: whether search stands behind the candidate as an answer
-    (kb.search.confidence)."""
-    scored = []
+    (kb.search.confidence); ``unknown``: the query's words no document has."""
+    scored, titles = [], [c.title for c in candidates]
+    short = not tells_story(query)  # a story's incidental words may be anyone's
+    having = _articles_having(query, candidates) if short else {}
     for candidate in candidates:
         matches = {}
         value = score(candidate, query, rarity, matches)
         if value > 0:
             text = f"{candidate.title} {candidate.context} {candidate.body}"
-            scored.append((value, candidate, stands_behind(query, matches, rarity, text)))
+            about = f"{candidate.title} {candidate.context}"
+            pieces = [t.text for t in query.terms if _in_pieces(t, candidate, text, titles)]
+            pieces += _credit_words_elsewhere(having, candidate.doc.article_slug)
+            matches.update(dict.fromkeys(pieces, 0.0))
+            confident = stands_behind(query, matches, rarity, text, about, unknown, pieces)
+            scored.append((value, candidate, confident))
     scored.sort(key=lambda sc: (-round(sc[0], 6), sc[1].doc.kind != "article", sc[1].doc.id))
+    return _cause_first(scored)
+
+
+def _cause_first(scored):
+    """A cause that has nearly all its article has of the query answers it more precisely than
+    the whole article (and shows its remedies right under it): it goes first."""
+    if not scored or scored[0][1].doc.kind != "article" or not scored[0][2]:
+        return scored
+    top, article = scored[0][0], scored[0][1].doc.article_slug
+    for i, (value, candidate, confident) in enumerate(scored[1:], start=1):
+        if value < top * CAUSE_SHARE:
+            break
+        if confident and candidate.doc.article_slug == article:
+            return [scored[i], *scored[:i], *scored[i + 1 :]]
     return scored
 
 

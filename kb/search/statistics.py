@@ -142,6 +142,13 @@ class IndexStatistics:
             rarity[term.text] = idf(df, max(self.total, df, 1))
         return rarity
 
+    def unknown(self, query, backend: SearchBackend) -> frozenset[str]:
+        """The query's typed words no document has (their frequencies are asked for rarity
+        anyway: no extra query)."""
+        return frozenset(
+            t.text for t in query.terms if t.typed and not self.frequency(backend, t.text)
+        )
+
 
 index_statistics = IndexStatistics()
 
