@@ -38,7 +38,22 @@ def test_home_shows_each_product_s_most_useful_articles_and_a_link_to_all(client
     assert section.count("/articles/") == HOME_ARTICLES_PER_PRODUCT
     # The most read first.
     assert section[section.index("/articles/") :].startswith(read.get_absolute_url())
-    assert '<a class="chip" href="/categories/huabei-huankuan/">还款问题' in section
+    assert (
+        '<a class="chip" href="/categories/huabei-huankuan/">还款问题<span class="chip__count">'
+        in section
+    )
+
+
+def test_a_topic_chip_says_its_count_apart_from_its_name(client, imported):
+    huankuan = Category.objects.get(slug="huabei-huankuan")
+    count = Article.objects.published().filter(category=huankuan).count()
+    html = client.get("/").content.decode()
+    chip = html[html.index('href="/categories/huabei-huankuan/"') :]
+    chip = chip[: chip.index("</a>")]
+    # Seen as a badge; heard as "还款问题 N 篇", not "还款问题N".
+    assert (
+        f'还款问题<span class="chip__count">{count}<span class="visually-hidden"> 篇</span></span>'
+    ) in chip
 
 
 def test_home_ranks_articles_voted_helpful_before_the_rest(client, imported):
