@@ -2,13 +2,17 @@
 and a number of queries per page that does not grow with the content."""
 
 import itertools
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from kb.listings import CATEGORY_PAGE_SIZE, HOME_ARTICLES_PER_PRODUCT
 from kb.models import Article, ArticleHits, Category, Feedback
+from kb.models.content import HOT_DAYS
+from kb.search.indexer import index_articles
 from tests.bulk import add_articles
 
 MAX_LISTING_BYTES = 30_000
@@ -64,6 +68,35 @@ def test_home_ranks_articles_voted_helpful_before_the_rest(client, imported):
     section = html[html.index('id="product-fenqile"') :]
     first_link = section[section.index("/articles/") :]
     assert first_link.startswith(liked.get_absolute_url())
+
+
+def test_home_s_choice_is_the_first_of_every_article_ranked_by_usefulness(imported):
+    # The home query scores only the articles read lately or voted helpful, and the first few of
+    # each product by title; it must choose what ranking every article would.
+    articles = add_articles(120)
+    old = timezone.localdate() - timedelta(days=HOT_DAYS + 1)
+    for n, article in enumerate(articles[::7]):
+        ArticleHits.objects.create(article=article, day=timezone.localdate(), views=n % 4)
+    for article in articles[3::11]:
+        ArticleHits.objects.create(article=article, day=old, views=50)  # too long ago
+    for n, article in enumerate(articles[5::9]):
+        for visitor in range(n % 3):
+            Feedback.objects.create(article=article, visitor=f"{visitor:064}", helpful=True)
+    Feedback.objects.create(article=articles[1], visitor="b" * 64, helpful=False)
+    published = Article.objects.published()
+    products = list(Category.objects.filter(parent=None).values_list("pk", flat=True))
+    for per_product in (1, HOME_ARTICLES_PER_PRODUCT, 40):
+        chosen = {}
+        for article in published.most_useful_per_product(products, per_product):
+            chosen.setdefault(article.product_id, []).append(article.pk)
+        expected = {}
+        for article in published.most_useful().order_by(
+            "-hot_score", "-helpful_votes", "title", "pk"
+        ):
+            ranked = expected.setdefault(article.category.parent_id or article.category_id, [])
+            if len(ranked) < per_product:
+                ranked.append(article.pk)
+        assert chosen == expected, per_product
 
 
 def test_category_pages_a_page_at_a_time_with_prev_and_next(client, imported):
@@ -134,6 +167,9 @@ PAGES = [
     "/categories/huabei/",
     "/categories/qita/?page=2",
     "/articles/huabei-fenqi-wufa-huankuan/",
+    "/articles/huabei-fenqi-wufa-huankuan/causes/3/",
+    "/search/?q=还款失败怎么办",
+    "/search/?q=还款失败怎么办&page=2",
     "/api/articles",
     "/api/articles?page=2&per_page=1",
     "/api/articles/huabei-fenqi-wufa-huankuan",
@@ -144,10 +180,12 @@ PAGES = [
 def test_queries_per_page_do_not_grow_with_the_content(
     client, imported, url, django_assert_max_num_queries
 ):
-    add_articles(25, categories=[Category.objects.get(slug="qita")])  # 其他问题 has a page 2
+    # 其他问题 has a page 2; the search finds the bulk articles (批量文章…：还款失败怎么办).
+    index_articles([a.pk for a in add_articles(25, categories=[Category.objects.get(slug="qita")])])
     with CaptureQueriesContext(connection) as small:
         assert uncached(client, url).status_code == 200
-    add_articles(200, start=25, causes_per_article=6)
+    # Indexing them bumps the search's generation: the search is run again, not remembered.
+    index_articles([a.pk for a in add_articles(200, start=25, causes_per_article=6)])
     with django_assert_max_num_queries(len(small)):
         assert uncached(client, url).status_code == 200
 

@@ -135,17 +135,41 @@ class ArticleQuerySet(models.QuerySet):
             helpful_votes=Coalesce(Subquery(helpful), 0),
         ).order_by("-hot_score", "-helpful_votes", "title")
 
-    def most_useful_per_product(self, per_product):
-        """The ``per_product`` most useful articles of each product (its own and its topics'),
-        in one query whatever the number of products or articles."""
+    def most_useful_per_product(self, products, per_product, days=HOT_DAYS):
+        """The ``per_product`` most useful articles of each of ``products`` (their own and
+        their topics'), as ``most_useful`` ranks them, in one query whose cost does not grow
+        with the number of articles.
+
+        Only an article read lately or voted helpful scores above nought; the others rank by
+        title. So the choice is among those scored and, to fill a product's places, its first
+        ``per_product`` articles by title (a LIMIT each): the window ranks those few alone."""
+        from .readers import ArticleHits, Feedback  # kb.models.readers imports this module
+
         product = Coalesce("category__parent_id", "category_id")
-        ranked = self.most_useful().annotate(
-            product_id=product,
-            product_rank=Window(
-                RowNumber(),
-                partition_by=product,
-                order_by=[F("hot_score").desc(), F("helpful_votes").desc(), F("title").asc()],
-            ),
+        by_title = self.order_by("title", "pk").values("pk")
+        since = timezone.localdate() - timedelta(days=days)
+        candidates = Q(pk__in=ArticleHits.objects.filter(day__gte=since).values("article")) | Q(
+            pk__in=Feedback.objects.filter(helpful=True).values("article")
+        )
+        for pk in products:
+            in_product = by_title.filter(Q(category_id=pk) | Q(category__parent_id=pk))
+            candidates |= Q(pk__in=in_product[:per_product])
+        ranked = (
+            self.filter(candidates)
+            .most_useful(days)
+            .annotate(
+                product_id=product,
+                product_rank=Window(
+                    RowNumber(),
+                    partition_by=product,
+                    order_by=[
+                        F("hot_score").desc(),
+                        F("helpful_votes").desc(),
+                        F("title").asc(),
+                        F("pk").asc(),
+                    ],
+                ),
+            )
         )
         return ranked.filter(product_rank__lte=per_product)
 
