@@ -2,13 +2,17 @@
 and a number of queries per page that does not grow with the content."""
 
 import itertools
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from kb.listings import CATEGORY_PAGE_SIZE, HOME_ARTICLES_PER_PRODUCT
 from kb.models import Article, ArticleHits, Category, Feedback
+from kb.models.content import HOT_DAYS
+from kb.search.indexer import deferred_indexing, index_article
 from tests.bulk import add_articles
 
 MAX_LISTING_BYTES = 30_000
@@ -38,7 +42,22 @@ def test_home_shows_each_product_s_most_useful_articles_and_a_link_to_all(client
     assert section.count("/articles/") == HOME_ARTICLES_PER_PRODUCT
     # The most read first.
     assert section[section.index("/articles/") :].startswith(read.get_absolute_url())
-    assert '<a class="chip" href="/categories/huabei-huankuan/">还款问题' in section
+    assert (
+        '<a class="chip" href="/categories/huabei-huankuan/">还款问题<span class="chip__count">'
+        in section
+    )
+
+
+def test_a_topic_chip_says_its_count_apart_from_its_name(client, imported):
+    huankuan = Category.objects.get(slug="huabei-huankuan")
+    count = Article.objects.published().filter(category=huankuan).count()
+    html = client.get("/").content.decode()
+    chip = html[html.index('href="/categories/huabei-huankuan/"') :]
+    chip = chip[: chip.index("</a>")]
+    # Seen as a badge; heard as "还款问题 N 篇", not "还款问题N".
+    assert (
+        f'还款问题<span class="chip__count">{count}<span class="visually-hidden"> 篇</span></span>'
+    ) in chip
 
 
 def test_home_ranks_articles_voted_helpful_before_the_rest(client, imported):
@@ -49,6 +68,35 @@ def test_home_ranks_articles_voted_helpful_before_the_rest(client, imported):
     section = html[html.index('id="product-fenqile"') :]
     first_link = section[section.index("/articles/") :]
     assert first_link.startswith(liked.get_absolute_url())
+
+
+def test_home_s_choice_is_the_first_of_every_article_ranked_by_usefulness(imported):
+    # The home query scores only the articles read lately or voted helpful, and the first few of
+    # each product by title; it must choose what ranking every article would.
+    articles = add_articles(120)
+    old = timezone.localdate() - timedelta(days=HOT_DAYS + 1)
+    for n, article in enumerate(articles[::7]):
+        ArticleHits.objects.create(article=article, day=timezone.localdate(), views=n % 4)
+    for article in articles[3::11]:
+        ArticleHits.objects.create(article=article, day=old, views=50)  # too long ago
+    for n, article in enumerate(articles[5::9]):
+        for visitor in range(n % 3):
+            Feedback.objects.create(article=article, visitor=f"{visitor:064}", helpful=True)
+    Feedback.objects.create(article=articles[1], visitor="b" * 64, helpful=False)
+    published = Article.objects.published()
+    categories = list(Category.objects.values_list("pk", flat=True))
+    for per_product in (1, HOME_ARTICLES_PER_PRODUCT, 40):
+        chosen = {}
+        for article in published.most_useful_per_product(categories, per_product):
+            chosen.setdefault(article.product_id, []).append(article.pk)
+        expected = {}
+        for article in published.most_useful().order_by(
+            "-hot_score", "-helpful_votes", "title", "pk"
+        ):
+            ranked = expected.setdefault(article.category.parent_id or article.category_id, [])
+            if len(ranked) < per_product:
+                ranked.append(article.pk)
+        assert chosen == expected, per_product
 
 
 def test_category_pages_a_page_at_a_time_with_prev_and_next(client, imported):
@@ -114,11 +162,20 @@ def test_listing_pages_stay_small_at_hundreds_of_articles(client, imported):
         assert len(response.content) < MAX_LISTING_BYTES, url
 
 
+def indexed(articles):
+    """Index ``articles`` as an import does: one pass, then the term statistics. The index's
+    generation moves on, so a search is run again, not remembered."""
+    with deferred_indexing():
+        for article in articles:
+            index_article(article.pk)
+
+
 PAGES = [
     "/",
     "/categories/huabei/",
     "/categories/qita/?page=2",
     "/articles/huabei-fenqi-wufa-huankuan/",
+    "/articles/huabei-fenqi-wufa-huankuan/causes/3/",
     "/api/articles",
     "/api/articles?page=2&per_page=1",
     "/api/articles/huabei-fenqi-wufa-huankuan",
@@ -129,12 +186,34 @@ PAGES = [
 def test_queries_per_page_do_not_grow_with_the_content(
     client, imported, url, django_assert_max_num_queries
 ):
-    add_articles(25, categories=[Category.objects.get(slug="qita")])  # 其他问题 has a page 2
+    # 其他问题 has a page 2.
+    indexed(add_articles(25, categories=[Category.objects.get(slug="qita")]))
     with CaptureQueriesContext(connection) as small:
         assert uncached(client, url).status_code == 200
-    add_articles(200, start=25, causes_per_article=6)
+    indexed(add_articles(200, start=25, causes_per_article=6))
     with django_assert_max_num_queries(len(small)):
         assert uncached(client, url).status_code == 200
+
+
+# The search asks the database per word of the query (its frequency, once per index generation)
+# and, past the backend's LARGE_INDEX, per chosen word for candidates (kb.search.engine._lookup):
+# a bound set by the query, not by the number of articles.
+SEARCH_PAGES = ["/search/?q=还款失败怎么办", "/search/?q=还款失败怎么办&page=2"]
+SEARCH_MAX_QUERIES = 24  # 21 at most, measured: a new generation loads the synonyms and lexicon
+
+
+@pytest.mark.parametrize("url", SEARCH_PAGES)
+def test_search_queries_stay_within_a_bound_whatever_the_content(
+    client, imported, url, django_assert_max_num_queries
+):
+    indexed(add_articles(25, categories=[Category.objects.get(slug="qita")]))
+    with django_assert_max_num_queries(SEARCH_MAX_QUERIES):
+        response = uncached(client, url)
+    assert response.status_code == 200 and "批量文章" in response.content.decode()
+    indexed(add_articles(200, start=25, causes_per_article=6))
+    with django_assert_max_num_queries(SEARCH_MAX_QUERIES):
+        response = uncached(client, url)
+    assert response.status_code == 200 and "批量文章" in response.content.decode()
 
 
 def _links(response):

@@ -6,6 +6,7 @@ Faults are real ones: a database port where nothing listens, a TCP proxy in fron
 that is cut and restored, a SIGHUP to the gunicorn master while clients keep asking.
 """
 
+import gzip
 import http.client
 import json
 import os
@@ -15,6 +16,7 @@ import threading
 import time
 import uuid
 
+import brotli
 import pytest
 
 from support.live import HOST, HTTPS, Server, TcpProxy
@@ -41,12 +43,27 @@ def test_pages_are_served_over_https_only_with_far_future_static_files(server):
     assert (
         "immutable" in headers["Cache-Control"] and "max-age=315360000" in headers["Cache-Control"]
     )
+    css = gzip.decompress(body)
+    # Brotli from the .br file collectstatic wrote, as it is: decoded once, it is the file.
+    status, headers, body, _ = server.get(stylesheet, {**HTTPS, "Accept-Encoding": "gzip, br"})
+    assert status == 200 and headers["Content-Encoding"] == "br"
+    assert brotli.decompress(body) == css and b"{" in css
+    assert "Accept-Encoding" in headers["Vary"]
 
     status, headers, _, _ = server.get("/", {"Host": HOST})
     assert status == 301 and headers["Location"] == f"https://{HOST}/"
     # Probes come over plain HTTP, by IP: no redirect, no host check.
     assert server.get("/healthz", {"Host": "10.0.0.7:8000"})[0] == 200
     assert server.get("/readyz", {"Host": "10.0.0.7:8000"})[0] == 200
+
+
+def test_a_page_over_gunicorn_comes_brotli_compressed_to_a_browser(server):
+    _, _, plain, _ = server.get("/", {**HTTPS, "Accept-Encoding": "identity"})
+    for _ in ("miss or hit", "hit"):
+        status, headers, body, _ = server.get("/", {**HTTPS, "Accept-Encoding": "gzip, br"})
+        assert status == 200 and headers["Content-Encoding"] == "br"
+        assert brotli.decompress(body) == plain and "花呗" in plain.decode()
+        assert int(headers["Content-Length"]) == len(body)
 
 
 def test_a_cdn_revalidating_a_page_gets_a_304(server):

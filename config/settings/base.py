@@ -93,7 +93,8 @@ MIDDLEWARE = [
     # header (SecurityMiddleware does only to redirect, and SECURE_REDIRECT_EXEMPT spares them).
     "kb.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # gzip for what the app writes; cached pages come compressed from the cache (kb.compression).
+    # Brotli or gzip for what the app writes; cached pages come compressed from the cache
+    # (kb.compression).
     "kb.compression.CompressionMiddleware",
     # Cached public pages are answered here, with the headers of the middleware below (kb.cache).
     "kb.cache.middleware.PageCacheMiddleware",

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import reversion
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
@@ -84,8 +84,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED).filter(_live(now))
 
     def scheduled(self, now=None):
-        """Published with a date still to come: readers will see them then, not before."""
-        return self.filter(status=Article.Status.PUBLISHED).exclude(_live(now))
+        """Published with a date still to come: readers will see them then, not before. (Not
+        ``_live``, the one rule, negated: a range on the date, which the index on status and
+        date answers without reading every published article; tests check the two agree.)"""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
 
     def listed(self):
         """Articles as lists show them (title, link, category): the long texts stay in the
@@ -112,8 +114,15 @@ class ArticleQuerySet(models.QuerySet):
     def hot(self, days=HOT_DAYS):
         """Most read first: views plus (weighted) search clicks in the last ``days`` days.
         Articles nobody opened in that window are left out."""
+        from .readers import ArticleHits  # kb.models.readers imports this module
+
+        # Scored only if read in the window at all: the others are never scored, so the cost
+        # follows the reading, not the number of articles.
+        since = timezone.localdate() - timedelta(days=days)
+        read = ArticleHits.objects.filter(day__gte=since).order_by().values("article")
         return (
-            self.annotate(hot_score=_reading_score(days))
+            self.filter(pk__in=read)
+            .annotate(hot_score=_reading_score(days))
             .filter(hot_score__gt=0)
             .order_by("-hot_score", "title")
         )
@@ -135,19 +144,60 @@ class ArticleQuerySet(models.QuerySet):
             helpful_votes=Coalesce(Subquery(helpful), 0),
         ).order_by("-hot_score", "-helpful_votes", "title")
 
-    def most_useful_per_product(self, per_product):
+    def most_useful_per_product(self, categories, per_product, days=HOT_DAYS):
         """The ``per_product`` most useful articles of each product (its own and its topics'),
-        in one query whatever the number of products or articles."""
+        as ``most_useful`` ranks them, of the articles filed under ``categories``: two queries
+        whose cost does not grow with the number of articles.
+
+        Only an article read lately or voted helpful scores above nought; the others rank by
+        title. So the choice is among those scored and, to fill a product's places, the first
+        ``per_product`` by title of each of its categories (an index range each): the window
+        then ranks those few rows alone."""
+        candidates = self._useful_candidates(categories, per_product, days)
         product = Coalesce("category__parent_id", "category_id")
-        ranked = self.most_useful().annotate(
-            product_id=product,
-            product_rank=Window(
-                RowNumber(),
-                partition_by=product,
-                order_by=[F("hot_score").desc(), F("helpful_votes").desc(), F("title").asc()],
-            ),
+        ranked = (
+            self.filter(pk__in=candidates)
+            .most_useful(days)
+            .annotate(
+                product_id=product,
+                product_rank=Window(
+                    RowNumber(),
+                    partition_by=product,
+                    order_by=[
+                        F("hot_score").desc(),
+                        F("helpful_votes").desc(),
+                        F("title").asc(),
+                        F("pk").asc(),
+                    ],
+                ),
+            )
         )
         return ranked.filter(product_rank__lte=per_product)
+
+    def _useful_candidates(self, categories, per_category, days):
+        """The ids of the articles that may be among the most useful (``most_useful_per_product``),
+        in one query: a UNION of small selects, each answered by an index (hits by day, votes,
+        and each category's first titles, kb_article_title_in_category)."""
+        from .readers import ArticleHits, Feedback  # kb.models.readers imports this module
+
+        since = timezone.localdate() - timedelta(days=days)
+        parts = [
+            ArticleHits.objects.filter(day__gte=since).order_by().values_list("article_id"),
+            Feedback.objects.filter(helpful=True).order_by().values_list("article_id"),
+            *(
+                self.filter(category_id=pk).order_by("title", "pk").values_list("pk")[:per_category]
+                for pk in categories
+            ),
+        ]
+        selects, params = [], []
+        for n, part in enumerate(parts):
+            sql, part_params = part.query.sql_with_params()
+            # Wrapped: a select with its own ORDER BY and LIMIT cannot be a UNION's arm as such.
+            selects.append(f"SELECT * FROM ({sql}) AS part{n}")
+            params += part_params
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ".join(selects), params)
+            return [row[0] for row in cursor.fetchall()]
 
     def count_by_category(self):
         """{category id: number of articles filed directly under it}, in one query."""
@@ -279,6 +329,12 @@ class Article(ImportTracked):
         ordering = ["category__parent__position", "category__position", "title"]
         # Editing and publishing are separate roles (groups 编辑 and 发布, see the migrations).
         permissions = [("publish_article", _("可以发布、撤回或定时发布文章"))]
+        indexes = [
+            # The next scheduled article, asked by every uncached public page (kb.publishing).
+            models.Index(fields=["status", "published_at"], name="kb_article_scheduled"),
+            # A category's first articles by title, for home (most_useful_per_product).
+            models.Index(fields=["category", "title"], name="kb_article_title_in_category"),
+        ]
 
     def __str__(self):
         return self.title

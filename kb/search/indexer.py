@@ -205,8 +205,10 @@ _COLUMNS = [f.column for f in SearchDocument._meta.concrete_fields if not f.prim
 
 
 def _insert(rows):
-    """Plain multi-row INSERT: a rebuild writes a hundred thousand rows, and model instances
-    would cost more than the analysis of their text."""
+    """Plain multi-row INSERT, then the full-text index of those rows in one statement: a
+    rebuild writes a hundred thousand rows, and model instances would cost more than the
+    analysis of their text. The one way documents are written (the backend's full-text index
+    relies on it: SearchBackend.index_inserted)."""
     if not rows:
         return
     table = SearchDocument._meta.db_table
@@ -216,6 +218,7 @@ def _insert(rows):
             f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({marks})",
             [[row[column] for column in _COLUMNS] for row in rows],
         )
+    get_backend().index_inserted(row["article_id"] for row in rows)
 
 
 def _source_batches(batch_size):

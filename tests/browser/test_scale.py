@@ -1,6 +1,7 @@
 """Home and a category page at a thousand articles, as a reader on a phone sees them."""
 
 import os
+import re
 
 from playwright.sync_api import expect
 
@@ -28,6 +29,17 @@ def test_a_thousand_articles_on_a_phone_home_and_category_pages(site, page):
     products = page.locator(".card.product")
     expect(products).to_have_count(3)
     assert products.nth(2).bounding_box()["y"] < 6 * page.viewport_size["height"]
+    # A topic's count is a badge apart from its name, and is read out as "N 篇".
+    chip = page.locator('.chip[href="/categories/qita-changjian/"]')
+    expect(chip).to_have_accessible_name(re.compile(r"^常见问题 \d+ 篇$"))
+    name, badge = chip.evaluate(
+        "c => [c.firstChild.nodeValue, c.querySelector('.chip__count').getBoundingClientRect()]"
+    )
+    text = chip.evaluate(
+        "c => { const r = document.createRange(); r.selectNodeContents(c.firstChild);"
+        " return r.getBoundingClientRect().right; }"
+    )
+    assert name == "常见问题" and badge["left"] - text >= 4
 
     page.get_by_role("link", name=f"查看全部 {total} 篇").click()
     expect(page).to_have_url(f"{site}/categories/qita/")
