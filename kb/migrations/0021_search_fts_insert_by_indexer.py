@@ -31,6 +31,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("kb", "0018_everyday_synonyms")]
+    dependencies = [("kb", "0020_feedback_remedy")]
 
     operations = [migrations.RunPython(forwards, backwards)]

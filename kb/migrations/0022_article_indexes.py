@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kb', '0023_search_fts_insert_by_indexer'),
+        ('kb', '0021_search_fts_insert_by_indexer'),
     ]
 
     operations = [
