@@ -64,6 +64,7 @@ def fresh_page_cache():
     (Only this run's page keys are removed: a Redis server is shared.)"""
     from kb import hits
     from kb.cache import versions
+    from kb.cache.decorators import repeated
     from kb.cache.middleware import page_store
     from kb.cache.recent import recent_pages
 
@@ -73,6 +74,7 @@ def fresh_page_cache():
         page_store.clear()
     versions.forget()
     recent_pages.clear()
+    repeated.clear()
     hits.views.discard()  # views another test counted are not this test's
 
 

@@ -176,6 +176,27 @@ def test_only_paths_of_cached_views_consult_the_cache(client, huabei, monkeypatc
     assert len(lookups) == 6
 
 
+def test_a_flood_of_one_off_questions_stores_no_page(client, huabei, monkeypatch):
+    from kb.cache.middleware import page_store
+
+    stored = []
+    real_set = page_store.set
+    monkeypatch.setattr(
+        page_store,
+        "set",
+        lambda key, *args, **kwargs: (stored.append(key), real_set(key, *args, **kwargs)),
+    )
+    client.get(huabei.get_absolute_url())
+    assert len(stored) == 1  # an article is stored at once
+    for number in range(50):
+        answer = client.get("/search/", {"q": f"花呗 问题{number}"})
+        assert answer.status_code == 200 and answer["X-Page-Cache"] == "miss"
+    assert len(stored) == 1  # none of the fifty one-off questions
+    client.get("/search/", {"q": "花呗 问题7"})  # asked again: now it is kept
+    assert len(stored) == 2 and client.get("/search/", {"q": "花呗 问题7"})["X-Page-Cache"] == "hit"
+    assert client.get(huabei.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
 def another_process_bumps(*scopes):
     """What another server's change leaves behind: newer versions in the database only."""
     from kb.models import ContentVersion

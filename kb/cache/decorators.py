@@ -5,6 +5,9 @@ attributes of the view and of its response, which paths to look up and how long 
 each answer it can share.
 """
 
+import hashlib
+import threading
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -18,6 +21,36 @@ CACHEABLE_VIEW = "kb_public_page"
 DEPENDS_ON = "kb_page_depends_on"
 # Set on a response by tag_page: what the middleware's page_served signal says of the page.
 TAG = "kb_page_tag"
+# Set on a response the middleware answers as a cached page would be but does not store yet.
+NOT_STORED = "kb_page_not_stored"
+
+
+class SeenLately:
+    """The last ``size`` keys this process was asked about: ``seen(key)`` says whether ``key``
+    was among them, and remembers it. Digests only, so a long URL costs 20 bytes."""
+
+    def __init__(self, size):
+        self.size = size
+        self._keys = OrderedDict()
+        self._lock = threading.Lock()
+
+    def seen(self, key):
+        digest = hashlib.blake2b(key.encode(), digest_size=20).digest()
+        with self._lock:
+            known = digest in self._keys
+            self._keys[digest] = None
+            self._keys.move_to_end(digest)
+            while len(self._keys) > self.size:
+                self._keys.popitem(last=False)
+        return known
+
+    def clear(self):
+        with self._lock:
+            self._keys.clear()
+
+
+# URLs of @cache_public_page(store_when_repeated=True) views this process was asked lately.
+repeated = SeenLately(10_000)
 
 
 def is_anonymous_read(request):
@@ -38,7 +71,9 @@ def is_shareable(request, response):
     )
 
 
-def cache_public_page(view=None, *, timeout=None, expires_in=None, depends_on=()):
+def cache_public_page(
+    view=None, *, timeout=None, expires_in=None, depends_on=(), store_when_repeated=False
+):
     """Let PageCacheMiddleware keep a public page view's answers (see kb.cache).
 
     Use on every page view whose output depends only on the URL, the variant and the content.
@@ -48,10 +83,19 @@ def cache_public_page(view=None, *, timeout=None, expires_in=None, depends_on=()
     changes), as when a scheduled article goes live (kb.publishing). ``depends_on``: scopes
     (kb.cache.versions) the page shows beyond the records it read, such as the list of every
     category, which a new one joins. Answers that cannot be shared are marked never to be
-    cached."""
+    cached.
+
+    ``store_when_repeated``: for views with a URL per reader's question (the search page), whose
+    URLs are mostly asked once. Such a page is stored only when its URL was asked before (by
+    this process, lately: ``repeated``), so a flood of one-off questions cannot push the pages
+    everyone reads out of the page cache."""
     if view is None:
         return lambda view: cache_public_page(
-            view, timeout=timeout, expires_in=expires_in, depends_on=depends_on
+            view,
+            timeout=timeout,
+            expires_in=expires_in,
+            depends_on=depends_on,
+            store_when_repeated=store_when_repeated,
         )
 
     @wraps(view)
@@ -65,6 +109,8 @@ def cache_public_page(view=None, *, timeout=None, expires_in=None, depends_on=()
                 seconds = min(seconds, stale_in)
             setattr(response, CACHEABLE_FOR, seconds)
             setattr(response, DEPENDS_ON, tuple(depends_on))
+            if store_when_repeated and not repeated.seen(request.get_full_path()):
+                setattr(response, NOT_STORED, True)
         else:
             add_never_cache_headers(response)
         return response

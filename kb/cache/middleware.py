@@ -28,7 +28,7 @@ from django.utils.module_loading import import_string
 
 from .. import code_version
 from . import versions
-from .decorators import CACHEABLE_FOR, CACHEABLE_VIEW, DEPENDS_ON, is_anonymous_read
+from .decorators import CACHEABLE_FOR, CACHEABLE_VIEW, DEPENDS_ON, NOT_STORED, is_anonymous_read
 from .entries import coding_for, etag_of, is_current, make_entry, replay
 from .recent import recent_pages
 
@@ -128,8 +128,9 @@ class PageCacheMiddleware:
             finally:
                 shown = versions.recorded(token)
             entry["shown"] = {scope: begun.get(scope, 0) for scope in shown}
-            page_store.set(key, entry, seconds)
-            recent_pages.put(key, entry, generation)
+            if not getattr(response, NOT_STORED, False):
+                page_store.set(key, entry, seconds)
+                recent_pages.put(key, entry, generation)
             coding = coding_for(request, entry)
             response = replay(entry, coding)
             response[CACHE_STATUS_HEADER] = "miss"
