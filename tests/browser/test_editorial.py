@@ -241,6 +241,12 @@ def test_on_a_phone_the_save_button_is_in_reach_and_nothing_is_clipped(
     page.mouse.wheel(0, 3000)
     expect(save_button).to_be_in_viewport()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Each Markdown box and its preview fit the screen, not cut off by the row around them.
+    widest = page.evaluate(
+        """Math.max(...Array.from(document.querySelectorAll(
+            '.markdownx-editor, .markdownx-preview')).map(e => e.getBoundingClientRect().right))"""
+    )
+    assert widest <= 390
     # Deleting is apart from saving, below the form.
     delete = page.get_by_role("link", name="删除这篇文章")
     assert not page.locator(".submit-row").get_by_role("link", name=re.compile("删除")).count()
