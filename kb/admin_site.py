@@ -137,6 +137,8 @@ class HelpCentreAdminSite(admin.AdminSite):
             "form": form if chosen.uses_period else None,
             "days": days,
             "table": chosen.build(days),
-            "reports": reports.visible_reports(request.user),
+            "other_reports": [
+                other for other in reports.visible_reports(request.user) if other.slug != slug
+            ],
         }
         return TemplateResponse(request, "admin/reports/report.html", context)

@@ -148,3 +148,15 @@ def test_remedy_votes_without_a_vote_on_their_cause_get_the_cause_row(editor_cli
     flat = flat.replace("\n", "")
     assert "（整体）</td><td>-</td><td>-</td><td>-</td>" in flat
     assert f"<td>办法 {remedy.position}：" in flat and "100%" in flat
+
+
+def test_each_report_links_the_others_and_only_them(editor_client, searches):
+    from kb import reports
+
+    slugs = [report.slug for report in reports.REPORTS.values()]
+    for slug in slugs:
+        page = editor_client.get(reverse("admin:report", args=[slug])).content.decode()
+        others = page.split("其他报表：")[1].split("</p>")[0]
+        assert reverse("admin:report", args=[slug]) not in others
+        assert others.count("<a ") == len(slugs) - 1
+        assert not others.rstrip().endswith("·") and not others.startswith(" ·")
