@@ -47,3 +47,8 @@ REDACTED = "［已隐去］"
 
 def redact_personal_data(text):
     return PERSONAL_DATA.sub(REDACTED, text)
+
+
+def has_personal_data(text):
+    """Whether ``text`` holds what ``redact_personal_data`` would redact."""
+    return bool(text) and PERSONAL_DATA.search(text) is not None

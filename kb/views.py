@@ -3,6 +3,7 @@ import time
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +16,7 @@ from .errors import wants_json
 from .forms import SearchForm
 from .models import Article, Category
 from .pages import article_page_context, cause_page_context
+from .personal_data import has_personal_data
 from .publishing import seconds_to_next_publication
 from .search import log as search_log
 from .search.did_you_mean import did_you_mean
@@ -129,7 +131,10 @@ def search_results(request):
     form = SearchForm(request.GET)
     query = form.query
     first = form.page_number == 1
-    cached = is_anonymous_read(request)
+    # A reader's own phone, ID or card number in the question: that page is kept nowhere, not
+    # by us and not by any cache on the way (the log keeps the question redacted).
+    private = has_personal_data(query)
+    cached = is_anonymous_read(request) and not private
     started = time.perf_counter()
     page = search(query, page=form.page_number, log=first and not cached) if query else None
     took_ms = round((time.perf_counter() - started) * 1000)
@@ -144,7 +149,9 @@ def search_results(request):
             _published_articles()[:HOT_QUESTIONS]
         )
     response = render(request, "kb/search.html", context)
-    if page is not None and page.query and first and cached:
+    if private:
+        add_never_cache_headers(response)
+    elif page is not None and page.query and first and cached:
         search_log.count_searches(response, page.query, page.count, took_ms)
     return response
 

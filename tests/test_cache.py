@@ -197,6 +197,36 @@ def test_a_flood_of_one_off_questions_stores_no_page(client, huabei, monkeypatch
     assert client.get(huabei.get_absolute_url())["X-Page-Cache"] == "hit"
 
 
+def test_search_pages_are_kept_by_no_cache_outside_and_never_with_a_phone_number(
+    client, huabei, monkeypatch, settings
+):
+    from kb.cache.middleware import page_store
+    from kb.models import SearchQueryDay
+    from kb.search import log as search_log
+
+    settings.KB_SEARCH_LOG_FLUSH_SECONDS = 3600
+    for _ in range(3):
+        answer = client.get("/search/", {"q": "花呗还款失败"})
+    # A CDN answering in our place would not count the search: private outside.
+    assert answer["X-Page-Cache"] == "hit" and answer["Cache-Control"] == "private, max-age=0"
+    assert client.get(huabei.get_absolute_url())["Cache-Control"].startswith("public")
+
+    stored = []
+    real_set = page_store.set
+    monkeypatch.setattr(
+        page_store,
+        "set",
+        lambda key, *args, **kwargs: (stored.append(key), real_set(key, *args, **kwargs)),
+    )
+    for _ in range(3):
+        answer = client.get("/search/", {"q": "我的手机 13812345678 被催收"})
+        assert "no-store" in answer["Cache-Control"] and "X-Page-Cache" not in answer
+    assert stored == []
+    search_log.searches.flush()
+    day = SearchQueryDay.objects.get(query__contains="被催收")
+    assert day.searches == 3 and "13812345678" not in day.query
+
+
 def another_process_bumps(*scopes):
     """What another server's change leaves behind: newer versions in the database only."""
     from kb.models import ContentVersion

@@ -23,6 +23,8 @@ DEPENDS_ON = "kb_page_depends_on"
 TAG = "kb_page_tag"
 # Set on a response the middleware answers as a cached page would be but does not store yet.
 NOT_STORED = "kb_page_not_stored"
+# Set on a response kept by the page cache but by no cache outside (a CDN, a shared proxy).
+PRIVATE_OUTSIDE = "kb_page_private_outside"
 
 
 class SeenLately:
@@ -88,7 +90,8 @@ def cache_public_page(
     ``store_when_repeated``: for views with a URL per reader's question (the search page), whose
     URLs are mostly asked once. Such a page is stored only when its URL was asked before (by
     this process, lately: ``repeated``), so a flood of one-off questions cannot push the pages
-    everyone reads out of the page cache."""
+    everyone reads out of the page cache; and it is kept by no cache outside ours, which would
+    answer without the page being counted (``Cache-Control: private``)."""
     if view is None:
         return lambda view: cache_public_page(
             view,
@@ -109,8 +112,12 @@ def cache_public_page(
                 seconds = min(seconds, stale_in)
             setattr(response, CACHEABLE_FOR, seconds)
             setattr(response, DEPENDS_ON, tuple(depends_on))
-            if store_when_repeated and not repeated.seen(request.get_full_path()):
-                setattr(response, NOT_STORED, True)
+            if store_when_repeated:
+                # A page per reader's question: counted each time it is answered with, which a
+                # CDN answering in our place would not do.
+                setattr(response, PRIVATE_OUTSIDE, True)
+                if not repeated.seen(request.get_full_path()):
+                    setattr(response, NOT_STORED, True)
         else:
             add_never_cache_headers(response)
         return response

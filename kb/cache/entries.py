@@ -17,7 +17,7 @@ from django.utils.http import http_date
 
 from ..compression import chosen_coding, coded_etag, encoded_bodies, is_compressible
 from . import versions as content_versions
-from .decorators import TAG
+from .decorators import PRIVATE_OUTSIDE, TAG
 
 # Headers made per response or by the middleware itself; everything else is kept and replayed.
 _NOT_STORED = frozenset(
@@ -43,14 +43,14 @@ def _public_cache_control(cdn_max_age, stale_while_revalidate):
     return response["Cache-Control"]
 
 
-def _public_headers(last_modified):
-    return [
-        ("Last-Modified", http_date(last_modified)),
-        (
-            "Cache-Control",
-            _public_cache_control(settings.KB_CDN_MAX_AGE, settings.KB_CDN_STALE_WHILE_REVALIDATE),
-        ),
-    ]
+def _public_headers(last_modified, private_outside=False):
+    if private_outside:  # browsers revalidate; no shared cache keeps it
+        cache_control = "private, max-age=0"
+    else:
+        cache_control = _public_cache_control(
+            settings.KB_CDN_MAX_AGE, settings.KB_CDN_STALE_WHILE_REVALIDATE
+        )
+    return [("Last-Modified", http_date(last_modified)), ("Cache-Control", cache_control)]
 
 
 def make_entry(response, shown, seconds):
@@ -74,7 +74,7 @@ def make_entry(response, shown, seconds):
         "headers": [
             (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
         ],
-        "public": _public_headers(made),
+        "public": _public_headers(made, getattr(response, PRIVATE_OUTSIDE, False)),
         "etag": etag,
         "tag": getattr(response, TAG, None),
         "last_modified": made,
