@@ -112,12 +112,18 @@ def _page_served(sender, tag, request=None, **kwargs):
     if type(tag) is tuple and len(tag) == 2 and tag[0] == _ARTICLE_PAGE:
         views.add(tag[1])
         query = searched_query(request) if request is not None else None
-        if query is not None:
+        # A revalidation (reload, back and forward: If-None-Match / If-Modified-Since) comes
+        # with the same Referer but is no new click.
+        if query is not None and not _is_revalidation(request):
             from .feedback import address_limited
 
             # Limited as the beacon is (kb.api): the same scope, so both ways share one budget.
             if not address_limited(request, "search-click"):
                 count_search_click(tag[1], query)
+
+
+def _is_revalidation(request):
+    return "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
 
 
 def connect():

@@ -84,8 +84,11 @@ def _searches(days):
     """The daily search counts of the period, this process's latest included (other processes
     write theirs within KB_SEARCH_LOG_FLUSH_SECONDS)."""
     search_log.searches.flush()
+    search_log.clicks.flush()
     first_day = timezone.localdate() - timedelta(days=days - 1)
-    return SearchQueryDay.objects.filter(day__gte=first_day)
+    # A day of a query with clicks but no search (the beacon names its query; a search counted
+    # in another process's memory shows within a flush) is no search anyone made.
+    return SearchQueryDay.objects.filter(day__gte=first_day, searches__gt=0)
 
 
 @report(

@@ -67,7 +67,8 @@ class QueueEntry:
 
 
 def searches_since(days):
-    search_log.searches.flush()  # this process's latest searches count too
+    search_log.searches.flush()  # this process's latest searches and clicks count too
+    search_log.clicks.flush()
     first_day = timezone.localdate() - timedelta(days=days - 1)
     return first_day, SearchQueryDay.objects.filter(day__gte=first_day)
 

@@ -186,3 +186,31 @@ def test_a_click_keeps_nothing_about_the_reader(client, huabei):
         *("query", "day", "searches", "zero_results", "results", "took_ms", "clicks"),
         "last_at",
     }
+
+
+def test_a_reload_of_the_article_is_no_new_click(client, huabei):
+    client.get("/search/", {"q": "花呗 还款失败"})
+    referrer = {"Referer": "http://testserver/search/?q=%E8%8A%B1%E5%91%97"}
+    first = client.get(huabei.get_absolute_url(), headers=referrer)
+    # What a reload or Back sends: the same Referer, and the page's validators.
+    again = {**referrer, "If-None-Match": first["ETag"]}
+    assert client.get(huabei.get_absolute_url(), headers=again).status_code == 304
+    since = {**referrer, "If-Modified-Since": first["Last-Modified"]}
+    client.get(huabei.get_absolute_url(), headers=since)
+    assert day_of("花呗").clicks == 1
+    assert ArticleHits.objects.get(article=huabei).search_clicks == 1
+
+
+def test_a_click_on_a_query_nobody_searched_never_reaches_the_reports(
+    client, editor_client, huabei
+):
+    assert beacon(client, {"slug": huabei.slug, "query": "加微信 xyz123 办贷款"}).status_code == 204
+    top = editor_client.get("/admin/reports/top-searches/").content.decode()
+    queue = editor_client.get("/admin/search-queue/").content.decode()
+    assert "xyz123" not in top and "xyz123" not in queue
+
+
+def test_the_hot_questions_under_no_answer_are_not_search_results(client, huabei):
+    page = client.get("/search/", {"q": "xyzzyq"}).content.decode()
+    hot = page.split('id="hot-title"')[1].split("</ul>")[0]
+    assert huabei.get_absolute_url() in hot and "data-article" not in hot
