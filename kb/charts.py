@@ -120,7 +120,7 @@ def share_without_answer(days):
 def helpful_votes_per_article(days):
     """One chart per article with the most votes in the period: helpful votes per week."""
     since = timezone.now() - timedelta(days=days)
-    votes = Feedback.objects.filter(created_at__gte=since)
+    votes = Feedback.objects.on_articles_and_causes().filter(created_at__gte=since)
     top = list(
         votes.values("article_id", "article__title")
         .annotate(n=Count("pk"))

@@ -97,7 +97,8 @@ def _unhelpful_targets(since):
     """(article slug, cause position) of what readers found unhelpful more often than
     helpful."""
     votes = (
-        Feedback.objects.filter(created_at__gte=since, remedy=None)
+        Feedback.objects.on_articles_and_causes()
+        .filter(created_at__gte=since)
         .values("article__slug", "cause__position")
         .annotate(
             helpful_votes=Count("pk", filter=Q(helpful=True)),

@@ -70,6 +70,25 @@ def test_home_ranks_articles_voted_helpful_before_the_rest(client, imported):
     assert first_link.startswith(liked.get_absolute_url())
 
 
+def test_one_reader_s_votes_on_several_remedies_do_not_outrank_two_readers(client, imported):
+    from kb.models import Remedy
+
+    voted_steps, voted_twice = add_articles(
+        2, categories=[Category.objects.get(slug="fenqile-cuishou")]
+    )
+    for remedy in Remedy.objects.filter(article=voted_steps):  # one reader, three steps
+        Feedback.objects.create(
+            article=voted_steps, cause=remedy.cause, remedy=remedy, visitor="a" * 64, helpful=True
+        )
+    for visitor in "bc":
+        Feedback.objects.create(article=voted_twice, visitor=visitor * 64, helpful=True)
+    useful = {a.pk: a.helpful_votes for a in Article.objects.published().most_useful()}
+    assert (useful[voted_steps.pk] or 0, useful[voted_twice.pk]) == (0, 2)
+    html = client.get("/").content.decode()
+    section = html[html.index('id="product-fenqile"') :]
+    assert section[section.index("/articles/") :].startswith(voted_twice.get_absolute_url())
+
+
 def test_home_s_choice_is_the_first_of_every_article_ranked_by_usefulness(imported):
     # The home query scores only the articles read lately or voted helpful, and the first few of
     # each product by title; it must choose what ranking every article would.

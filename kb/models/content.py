@@ -133,7 +133,8 @@ class ArticleQuerySet(models.QuerySet):
         from .readers import Feedback  # kb.models.readers imports this module
 
         helpful = (
-            Feedback.objects.filter(article=OuterRef("pk"), helpful=True)
+            Feedback.objects.on_articles_and_causes()
+            .filter(article=OuterRef("pk"), helpful=True)
             .order_by()
             .values("article")
             .annotate(votes=Count("pk"))
@@ -183,7 +184,10 @@ class ArticleQuerySet(models.QuerySet):
         since = timezone.localdate() - timedelta(days=days)
         parts = [
             ArticleHits.objects.filter(day__gte=since).order_by().values_list("article_id"),
-            Feedback.objects.filter(helpful=True).order_by().values_list("article_id"),
+            Feedback.objects.on_articles_and_causes()
+            .filter(helpful=True)
+            .order_by()
+            .values_list("article_id"),
             *(
                 self.filter(category_id=pk).order_by("title", "pk").values_list("pk")[:per_category]
                 for pk in categories

@@ -55,6 +55,12 @@ class ArticleHits(models.Model):
 
 
 class FeedbackQuerySet(models.QuerySet):
+    def on_articles_and_causes(self):
+        """Votes on an article or a cause, not on one of its remedies: what says whether an
+        article helped (rankings, charts, the work queue). A remedy's vote judges one step of
+        advice; counted there too, one reader voting on three steps would count three times."""
+        return self.filter(remedy=None)
+
     def summary(self):
         """One row per article, cause and remedy (``cause_id`` None: the article itself;
         ``remedy_id`` None: the cause as a whole) with ``helpful_votes``, ``unhelpful_votes``,
