@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -347,3 +349,10 @@ class TestRemedyVotes:
         page = response.content.decode()
         assert "打 13812345678" in page and f'name="remedy" value="{remedy.position}"' in page
         assert not Feedback.objects.exists()
+
+
+def test_each_remedy_s_vote_is_described_by_its_own_step(client, huabei):
+    page = client.get(huabei.get_absolute_url()).content.decode()
+    for described in re.findall(r'<fieldset aria-describedby="([^"]+)">', page):
+        assert f'id="{described}"' in page and described.endswith("-text")
+    assert page.count('<fieldset aria-describedby="') == huabei.remedies.exclude(cause=None).count()
