@@ -157,9 +157,10 @@ def upload_image(request):
     """Store one image and answer ``{"image_code": "![](url)"}``, or the form's errors
     (``{"field": ["..."]}``), which the editor script shows above the text box."""
     # Refused before Django reads the body (it would spool a huge one to disk first).
-    if (parse_int(request.META.get("CONTENT_LENGTH")) or 0) > (
-        settings.MARKDOWNX_UPLOAD_MAX_SIZE + MULTIPART_OVERHEAD
-    ):
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    length = parse_int(declared)
+    # No number we can read (25 digits, junk) is no promise of a small body either.
+    if length is None or length > settings.MARKDOWNX_UPLOAD_MAX_SIZE + MULTIPART_OVERHEAD:
         return JsonResponse({"image": [_too_big()]}, status=413)
     form = EditorImageForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -321,3 +321,12 @@ def test_moving_to_the_database_keeps_serving_the_images_stored_as_files(
     settings.STORAGES = DATABASE_STORAGE
     served = client.get("/media/markdownx/old.png")
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
+
+
+@pytest.mark.parametrize("declared", ["9" * 25, "12abc", "-1"])
+def test_a_length_that_is_no_number_is_refused_too(editor_client, media_root, declared):
+    response = editor_client.post(
+        "/markdownx/upload/", {"text": "x"}, CONTENT_LENGTH=declared, **XHR
+    )
+    assert response.status_code == 413
+    assert list(media_root.rglob("*")) == []

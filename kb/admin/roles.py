@@ -13,7 +13,8 @@ def can_publish(user):
 
 def changes_need_review(user, article):
     """A published (or scheduled) article changes only through a publisher: anyone else's save
-    becomes its draft (kb.drafts), and they may not delete or restore it."""
+    becomes its draft (kb.drafts), a restore of an old version too (proposed for review), and
+    they may not delete it."""
     return (
         article is not None
         and article.pk is not None
