@@ -48,16 +48,23 @@ def records(draft):
     return [item.object for item in serializers.deserialize("json", draft.serialized)]
 
 
-def save(article, serialized, user, based_on):
-    """Keep ``serialized`` as the article's draft (replacing an earlier one), back to 草稿."""
+def save(article, serialized, user, based_on, rebase=False):
+    """Keep ``serialized`` as the article's draft (replacing an earlier one), back to 草稿.
+
+    A draft stays based on the live article it was begun from (``based_on``, set when it is
+    made) while its author goes on editing it; ``rebase``: it replaces the draft's content
+    whole, made from the live article as it is now (a restore), so it is based on that."""
+    defaults = {
+        "serialized": serialized,
+        "author": user,
+        "status": ArticleDraft.Status.DRAFT,
+        "submitted_at": None,
+    }
+    if rebase:
+        defaults["based_on"] = based_on
     draft, _created = ArticleDraft.objects.update_or_create(
         article=article,
-        defaults={
-            "serialized": serialized,
-            "author": user,
-            "status": ArticleDraft.Status.DRAFT,
-            "submitted_at": None,
-        },
+        defaults=defaults,
         create_defaults={"serialized": serialized, "author": user, "based_on": based_on},
     )
     return draft
@@ -101,7 +108,7 @@ def propose_restore(article, version, user):
         apply_records(article.pk, history.version_records(version))
         serialized = serialize(article)
         transaction.set_rollback(True)
-    draft = save(article, serialized, user, based_on=article.updated_at)
+    draft = save(article, serialized, user, based_on=article.updated_at, rebase=True)
     submit(draft)
     return draft
 

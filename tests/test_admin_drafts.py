@@ -173,6 +173,21 @@ def test_the_restore_page_warns_an_editor_that_it_replaces_the_pending_draft(
     assert "已有一份待发布的修改" in confirm and "会被这个版本替换" in confirm
 
 
+def test_a_restore_over_an_older_draft_is_based_on_the_live_article_of_now(
+    editor, publisher, huabei
+):
+    from kb import drafts
+    from kb.history import article_versions
+
+    editing = client_for(editor)
+    fix_typo(editing, huabei, "编辑的草稿标题")  # a draft begun on the live article of then
+    fix_typo(client_for(publisher), huabei, "发布者后来改过的标题")  # live changes after it
+    assert drafts.live_changed_since(ArticleDraft.objects.get(article=huabei))
+    editing.post(restore_url(huabei, article_versions(huabei).last()), {})
+    # The restore replaced the draft whole, from the live article as it is now.
+    assert not drafts.live_changed_since(ArticleDraft.objects.get(article=huabei))
+
+
 def test_a_publisher_restores_a_live_article_at_once(publisher, huabei):
     from kb.history import article_versions
 
