@@ -110,3 +110,15 @@ def axe(axe_source):
         ]
 
     return run
+
+
+def sign_in(page, site, user):
+    """Sign ``user`` (password correct-horse-battery, as tests/conftest.py makes staff) in to
+    the admin in ``page``."""
+    from playwright.sync_api import expect
+
+    page.goto(site + "/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "correct-horse-battery")
+    page.locator("input[type=submit]").click()
+    expect(page.locator("#user-tools")).to_be_visible()

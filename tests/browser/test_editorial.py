@@ -9,14 +9,12 @@ from playwright.sync_api import expect
 
 from kb.models import Article, Cause, Feedback
 
+from .conftest import sign_in
 
-def sign_in(new_page, site, user, **options):
+
+def signed_in(new_page, site, user, **options):
     page = new_page(**options)  # 390 x 844 unless a viewport is given
-    page.goto(site + "/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "correct-horse-battery")
-    page.locator("input[type=submit]").click()
-    expect(page.locator("#site-name")).to_be_visible()
+    sign_in(page, site, user)
     return page
 
 
@@ -38,7 +36,7 @@ def test_an_editor_fixes_a_live_article_and_a_publisher_publishes_it(
     editor, publisher = staff_in("编辑", "xiaowang"), staff_in("发布", "laoli")
     editor.first_name = "小王"
     editor.save()
-    editing = sign_in(new_page, site, editor)
+    editing = signed_in(new_page, site, editor)
     editing.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
     expect(editing.locator(".kb-notice").first).to_contain_text("你的修改会保存为草稿")
     assert axe(editing) == []
@@ -54,7 +52,7 @@ def test_an_editor_fixes_a_live_article_and_a_publisher_publishes_it(
     editing.goto(site + huabei.get_absolute_url())
     expect(editing.locator("main")).not_to_contain_text("网络信号差或正在维护")
 
-    publishing = sign_in(new_page, site, publisher)
+    publishing = signed_in(new_page, site, publisher)
     publishing.goto(site + "/admin/kb/articledraft/")
     assert axe(publishing) == []
     row = publishing.locator("#result_list tbody tr").first
@@ -75,8 +73,8 @@ def test_an_editor_fixes_a_live_article_and_a_publisher_publishes_it(
 def test_the_second_of_two_editors_is_refused_with_the_diff(site, new_page, axe, staff_in, huabei):
     huabei.status = Article.Status.DRAFT
     huabei.save()
-    first = sign_in(new_page, site, staff_in("编辑", "first"))
-    second = sign_in(new_page, site, staff_in("编辑", "second"))
+    first = signed_in(new_page, site, staff_in("编辑", "first"))
+    second = signed_in(new_page, site, staff_in("编辑", "second"))
     url = f"{site}/admin/kb/article/{huabei.pk}/change/"
     first.goto(url)
     second.goto(url)
@@ -100,7 +98,7 @@ def test_after_a_slug_change_the_old_address_leads_to_the_article(
     site, new_page, publisher, huabei
 ):
     old = huabei.get_absolute_url()
-    page = sign_in(new_page, site, publisher)
+    page = signed_in(new_page, site, publisher)
     page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
     page.fill("#id_slug", "huabei-huankuan-shibai")
     save(page)
@@ -116,7 +114,7 @@ def test_causes_are_reordered_from_the_keyboard_and_new_rows_numbered(
     site, new_page, axe, publisher, huabei
 ):
     first, second = (Cause.objects.get(article=huabei, position=n) for n in (1, 2))
-    page = sign_in(new_page, site, publisher)
+    page = signed_in(new_page, site, publisher)
     page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
     box = cause_title(page, 1)
     position = page.locator("#" + box.get_attribute("id").replace("-title", "-position"))
@@ -156,7 +154,7 @@ def test_a_cause_is_dragged_to_the_top_and_readers_see_the_new_order(
     site, new_page, axe, publisher, huabei, width
 ):
     titles = list(huabei.causes.order_by("position").values_list("title", flat=True))
-    page = sign_in(new_page, site, publisher, viewport={"width": width, "height": 900})
+    page = signed_in(new_page, site, publisher, viewport={"width": width, "height": 900})
     page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
     third = cause_position(page, 3)
     handle = order_tools(page, third).locator(".kb-order__drag")
@@ -178,7 +176,7 @@ def test_a_remedy_dragged_onto_another_cause_stays_in_its_own(site, new_page, pu
     first = huabei.causes.order_by("position").first()
     remedies = list(first.remedies.order_by("position").values_list("text", flat=True))
     assert len(remedies) >= 2
-    page = sign_in(new_page, site, publisher, viewport={"width": 1280, "height": 1600})
+    page = signed_in(new_page, site, publisher, viewport={"width": 1280, "height": 1600})
     page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
     prefix = cause_title(page, 1).get_attribute("name")[: -len("-title")]
     box = page.locator(f"input[name='{prefix}-remedies-0-position']")
@@ -203,7 +201,7 @@ def test_a_remedy_dragged_onto_another_cause_stays_in_its_own(site, new_page, pu
 
 
 def test_without_javascript_the_order_is_typed(site, new_page, publisher, huabei):
-    page = sign_in(new_page, site, publisher)
+    page = signed_in(new_page, site, publisher)
     blank = new_page(java_script_enabled=False)
     blank.context.add_cookies(page.context.cookies())
     blank.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
@@ -220,7 +218,7 @@ def test_an_editor_redacts_a_reader_s_comment(site, new_page, axe, editor, huabe
     feedback = Feedback.objects.create(
         article=huabei, helpful=False, comment="请回电 13812345678", visitor="v"
     )
-    page = sign_in(new_page, site, editor)
+    page = signed_in(new_page, site, editor)
     page.goto(site + "/admin/kb/feedback/?handled=no")
     assert axe(page) == []
     page.locator(f"input[name=_selected_action][value='{feedback.pk}']").check()
@@ -234,7 +232,7 @@ def test_an_editor_redacts_a_reader_s_comment(site, new_page, axe, editor, huabe
 def test_on_a_phone_the_save_button_is_in_reach_and_nothing_is_clipped(
     site, new_page, axe, publisher, huabei
 ):
-    page = sign_in(new_page, site, publisher)  # 390 px wide
+    page = signed_in(new_page, site, publisher)  # 390 px wide
     page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
     save_button = page.locator("input[name=_save]")
     expect(save_button).to_be_in_viewport()  # without scrolling through 8,000 px
@@ -260,7 +258,7 @@ def test_on_a_phone_the_save_button_is_in_reach_and_nothing_is_clipped(
 def test_a_publisher_compares_versions_and_restores_from_a_short_page(
     site, new_page, axe, publisher, huabei
 ):
-    page = sign_in(new_page, site, publisher)
+    page = signed_in(new_page, site, publisher)
     page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
     cause_title(page, 2).fill("网络信号差")
     save(page)
@@ -282,7 +280,7 @@ def test_a_publisher_compares_versions_and_restores_from_a_short_page(
 
 
 def test_a_cause_is_dragged_by_touch_on_a_phone(site, new_page, publisher, huabei):
-    page = sign_in(new_page, site, publisher, has_touch=True)
+    page = signed_in(new_page, site, publisher, has_touch=True)
     page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
     second = cause_position(page, 2)
     handle = order_tools(page, second).locator(".kb-order__drag")
@@ -314,13 +312,13 @@ def test_an_editor_restores_an_old_version_of_a_live_article_for_review(
     site, new_page, axe, staff_in, huabei
 ):
     editor, publisher = staff_in("编辑", "xiaowang"), staff_in("发布", "laoli")
-    publishing = sign_in(new_page, site, publisher)
+    publishing = signed_in(new_page, site, publisher)
     publishing.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
     cause_title(publishing, 2).fill("网络信号差")
     save(publishing)
     expect(publishing.locator(".messagelist")).to_be_visible()
 
-    editing = sign_in(new_page, site, editor)  # 390 px
+    editing = signed_in(new_page, site, editor)  # 390 px
     editing.goto(f"{site}/admin/kb/article/{huabei.pk}/history/")
     expect(editing.locator("#change-history")).to_contain_text("发布后读者才看到它")
     assert editing.evaluate("document.documentElement.scrollWidth") <= 390
@@ -347,7 +345,7 @@ def test_a_publisher_deletes_an_article_readers_have_opened(site, new_page, axe,
 
     ArticleHits.objects.record_view(huabei)
     Feedback.objects.create(article=huabei, helpful=True, visitor="v")
-    page = sign_in(new_page, site, publisher, viewport={"width": 1280, "height": 900})
+    page = signed_in(new_page, site, publisher, viewport={"width": 1280, "height": 900})
     page.goto(f"{site}/admin/kb/article/{huabei.pk}/change/")
     page.get_by_role("link", name="删除这篇文章").click()
     main = page.locator("#content")

@@ -12,15 +12,9 @@ from playwright.sync_api import expect
 from kb.models import Feedback, SearchQueryDay
 from kb.search import log as search_log
 
+from .conftest import sign_in
+
 ANSWERED = "钱不够还不了花呗"  # answered by 花呗's cause 3
-
-
-def sign_in(page, site, user):
-    page.goto(site + "/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "correct-horse-battery")
-    page.locator("input[type=submit]").click()
-    expect(page.locator("#user-tools")).to_be_visible()
 
 
 @pytest.fixture

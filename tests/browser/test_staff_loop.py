@@ -12,16 +12,10 @@ from playwright.sync_api import expect
 from kb.models import SearchQueryDay
 from kb.search import log as search_log
 
+from .conftest import sign_in
+
 SOURCE = Path(__file__).parent.parent / "fixtures" / "sources" / "jiebei_other_phrasings.txt"
 UNANSWERED = "咕噜咕噜怎么办"
-
-
-def sign_in(page, site, user):
-    page.goto(site + "/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "correct-horse-battery")
-    page.locator("input[type=submit]").click()
-    expect(page.locator("#user-tools")).to_be_visible()
 
 
 def test_upload_preview_apply_and_see_the_article(site, page, publisher, axe):
