@@ -2,7 +2,8 @@
 articles of tests/relevance/heldout/articles.txt, measured on the tuning set, the unseen set
 (measured once, by hand, then kept as a regression set) and the public examples of every kind
 (out-of-domain ones included: those must get no answer); and with a sixth article written for
-these tests (tests/relevance/mine/), on its own set of every kind and on the unseen set again.
+these tests (tests/relevance/mine/), on its own set of every kind and on the unseen set again;
+and with the seven articles of the second held-out set (tests/relevance/fresh/), on its questions.
 
 ``KB_RELEVANCE_REPORT=1`` prints each miss; ``KB_RELEVANCE_SETS=a.tsv,b.tsv`` measures other
 sets by hand.
@@ -32,6 +33,8 @@ ARTICLES = {
     "D": "360借条借款审核不通过的原因",
 }
 MINE = RELEVANCE / "mine"
+FRESH = RELEVANCE / "fresh"
+FRESH_ARTICLES = dict(read_queries(FRESH / "codes.tsv"))
 OUT_OF_DOMAIN = "N"
 
 
@@ -46,6 +49,7 @@ class Figures:
     out_of_domain: int = 0
     no_answer: int = 0
     misses: list = field(default_factory=list)
+    codes: dict = field(default_factory=lambda: ARTICLES)  # article code -> title
 
     def add(self, query, article, cause, kind):
         results = search(query).results
@@ -57,7 +61,7 @@ class Figures:
                 self.misses.append((kind, query, "N", top.cause_title or top.article_title))
             return
         self.answerable += 1
-        right_article = top is not None and top.article_title == ARTICLES[article]
+        right_article = top is not None and top.article_title == self.codes[article]
         right_cause = right_article and (
             cause == "-" or (top.type == "cause" and cause in top.cause_title)
         )
@@ -92,8 +96,8 @@ class Figures:
         )
 
 
-def measure(rows):
-    figures, by_kind = Figures(), defaultdict(Figures)
+def measure(rows, codes=ARTICLES):
+    figures, by_kind = Figures(codes=codes), defaultdict(lambda: Figures(codes=codes))
     for row in rows:
         query, article, cause = row[:3]
         kind = row[3] if len(row) > 3 else "-"
@@ -124,12 +128,20 @@ def sixth_site(larger_site):
     import_paths([settings.KB_CONTENT_DIR, HELDOUT / "articles.txt", MINE / "article.txt"])
 
 
+@pytest.fixture
+def seventh_site(larger_site):
+    """The larger site and the two articles of the second held-out set (tests/relevance/fresh/):
+    seven articles, 美团月付 and 信用卡分期手续费 among them."""
+    import_paths([settings.KB_CONTENT_DIR, HELDOUT / "articles.txt", FRESH / "articles.txt"])
+
+
 # Thresholds at what the search reaches (issue 12's targets: 0.97, 0.90, 0.85).
 TUNING = {"article": 1.0, "cause": 0.94, "no_answer": 0.93}
 UNSEEN = {"article": 1.0, "cause": 0.93, "no_answer": 1.0}
 PUBLIC_2 = {"article": 1.0, "cause": 0.85, "no_answer": 1.0}
 MINE_KINDS = {"article": 1.0, "cause": 0.95, "no_answer": 0.8}
 UNSEEN_ON_SIX = {"article": 1.0, "cause": 0.91, "no_answer": 1.0}
+FRESH_SET = {"article": 0.89, "cause": 0.87, "no_answer": 0.68}
 
 
 @pytest.mark.django_db
@@ -171,6 +183,18 @@ class TestSixArticles:
         assert figures.article_at_1 >= thresholds["article"]
         assert figures.cause_at_1 >= thresholds["cause"]
         assert figures.no_answer_rate >= thresholds["no_answer"]
+
+
+@pytest.mark.django_db
+class TestSevenArticles:
+    """The second held-out set, measured once on main, kept as a regression set."""
+
+    def test_the_fresh_set_scores_its_thresholds(self, seventh_site, capsys):
+        figures, by_kind = measure(read_queries(FRESH / "unseen.tsv"), FRESH_ARTICLES)
+        report("fresh/unseen.tsv (seven articles)", figures, by_kind, capsys)
+        assert figures.article_at_1 >= FRESH_SET["article"]
+        assert figures.cause_at_1 >= FRESH_SET["cause"]
+        assert figures.no_answer_rate >= FRESH_SET["no_answer"]
 
 
 @pytest.mark.django_db
