@@ -266,6 +266,25 @@ class TestSlips:
         top = search(typed).results[0]
         assert top.type == "cause" and cause in top.cause_title
 
+    @pytest.mark.parametrize(
+        ("typed", "cause"),
+        [("花呗还款时网落断了", "网络"), ("美团月付年岭太小开通不了", "年龄")],
+    )
+    def test_a_slip_the_segmenter_cut_across_words_finds_its_cause(
+        self, seventh_site, typed, cause
+    ):
+        # 时网 + 落, 付年 + 岭: the slipped word is found in the characters of both.
+        top = search(typed).results[0]
+        assert top.type == "cause" and cause in top.cause_title
+
+    def test_a_word_of_the_readers_own_is_no_slip(self):
+        from kb.search.lexicon import Lexicon
+
+        lexicon = Lexicon({"紧张": 1, "结果": 1, "逾期": 3, "身份证": 2})
+        assert lexicon.correct("进账") is None and lexicon.correct("借过") is None
+        assert lexicon.correct("预期") == "逾期"  # to a word of credit
+        assert lexicon.correct("身分证") == "身份证"  # the same sound, tones and all
+
     def test_a_negated_word_does_not_decide_the_match(self, larger_site):
         # 不是紧急联系人: the number came from somewhere else (the friend's contacts).
         top = search("我不是紧急联系人，分期乐催收怎么还打给我").results[0]
