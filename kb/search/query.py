@@ -187,19 +187,25 @@ def product_mentions(words):
         if word in PRODUCT_ENDINGS or word in NAMED_ENDINGS:
             # An ending on its own ends the name before it (微粒 + 贷, 京东 + 白条, 公积金 +
             # 贷款); a whole one (白条, 信用卡) is a name by itself too.
-            if previous is not None:
+            if previous is not None and (word in NAMED_ENDINGS or previous not in CREDIT_WORDS):
                 previous += word
                 found.append(previous)
             elif word in PRODUCT_ENDINGS and len(word) > 1:
                 found.append(word)
             continue
-        # A word of credit (银行卡 of 用银行卡还白条) names no product before an ending; a
-        # number does (360借条; jd of jd白条 is no part of the name 京东白条).
-        if _DIGITS.fullmatch(word) or (
-            part[:1] in _NOUNISH and CJK_RUN.fullmatch(word) and word not in CREDIT_WORDS
+        # A word so ending is a product's name, words of credit too (房贷, 车贷, 助学贷款).
+        if (
+            CJK_RUN.fullmatch(word)
+            and word.endswith(PRODUCT_ENDINGS + NAMED_ENDINGS)
+            and word not in PRODUCT_ENDINGS + NAMED_ENDINGS
         ):
-            if len(word) > 1 and word.endswith(PRODUCT_ENDINGS):
-                found.append(word)
+            found.append(word)
+        # A name before an ending is a noun of two characters or more (not 笔 of 那笔白条), or a
+        # number (360借条; jd of jd白条 is no part of the name 京东白条). A word of credit
+        # (银行卡 of 用银行卡还白条) names no product, but a kind of loan (公积金贷款).
+        if _DIGITS.fullmatch(word) or (
+            part[:1] in _NOUNISH and CJK_RUN.fullmatch(word) and len(word) > 1
+        ):
             previous = word
         else:
             previous = None
@@ -207,11 +213,23 @@ def product_mentions(words):
     return {m for m in found if not any(m != o and o.endswith(m) for o in found)}
 
 
+def _split_endings(tokens):
+    """(token, part of speech) with 付 cut off a word the segmenter glued it to after 月 (月 +
+    付开 of 美团月付开不了), so that 月 + 付 reads as the ending 月付."""
+    result = []
+    for token, part in tokens:
+        if result and result[-1][0] in ("月", "后") and token[:1] == "付" and len(token) > 1:
+            result.append(("付", part))
+            token = token[1:]
+        result.append((token, part))
+    return result
+
+
 def tagged_words(text):
     """(word, part of speech, negated) of a query piece in reading order, as query_words cuts
     it, with what the reader says is not the case marked (NEGATORS, 明明…却…)."""
     result, negate_next, granted = [], False, False
-    for token, part in tag(text, SEARCH_WORDS):
+    for token, part in _split_endings(tag(text, SEARCH_WORDS)):
         if CLAUSE_END.fullmatch(token):
             negate_next = granted = False
             continue
