@@ -45,6 +45,9 @@ PRODUCT_ENDINGS = ("贷", "呗", "月付", "后付", "白条", "借条", "金条
 NAMED_ENDINGS = ("贷款",)
 _NOUNISH = ("n", "j", "")
 
+# A verb and 不了 (开不了, 还不了) says the reader cannot: what the texts write 无法.
+GRAMMAR_SYNONYMS = (("不了", ("无法",)),)
+
 # 明明…却…: what comes after 明明, up to the clause's end or the turn, is fine, not the problem.
 GRANTED = "明明"
 TURNS = frozenset({"却", "但", "但是", "可是", "可", "还是", "结果"})
@@ -225,11 +228,28 @@ def _split_endings(tokens):
     return result
 
 
+def _credit_terms(tokens):
+    """(token, part of speech) with the words of credit the segmenter cut in pieces read whole:
+    最低 + 还款 is 最低还款, 到 + 账 is 到账 (kb/search/data/credit_words.txt)."""
+    result, i = [], 0
+    while i < len(tokens):
+        for end in range(min(len(tokens), i + 3), i + 1, -1):
+            joined = "".join(token for token, _ in tokens[i:end])
+            if joined in CREDIT_WORDS:
+                result.append((joined, "n"))
+                i = end
+                break
+        else:
+            result.append(tokens[i])
+            i += 1
+    return result
+
+
 def tagged_words(text):
     """(word, part of speech, negated) of a query piece in reading order, as query_words cuts
     it, with what the reader says is not the case marked (NEGATORS, 明明…却…)."""
     result, negate_next, granted = [], False, False
-    for token, part in _split_endings(tag(text, SEARCH_WORDS)):
+    for token, part in _credit_terms(_split_endings(tag(text, SEARCH_WORDS))):
         if CLAUSE_END.fullmatch(token):
             negate_next = granted = False
             continue
@@ -407,7 +427,7 @@ def analyze_query(raw, synonyms=(), products=(), vocabulary=None, lexicon=None):
         terms.extend(_cjk_term(word) for word in typed)
     compact = text.replace(" ", "") + "".join(typed)
     expanded = []
-    for phrase, expansions in synonyms:
+    for phrase, expansions in (*synonyms, *GRAMMAR_SYNONYMS):
         if phrase and phrase in compact:
             words = [w for expansion in expansions for w in query_words(normalize(expansion))]
             expanded.append((phrase, tuple(words)))
