@@ -225,6 +225,7 @@ class TestWhatTheQuestionIsAbout:
         [
             ("美团月付一直开不了", "D"),  # 开不了: what the article says 无法开通
             ("美团月付 activate 不了", "D"),  # an English word among Chinese is no name
+            ("十九岁了想用月付点外卖 一直开通失败", "D"),  # 用月付: 用 + 月付, no product 用月付
             ("下班在地铁上看到京东白条那笔早还清了 怎么催收电话还是一天打好几个", "C"),
         ],
     )

@@ -199,6 +199,7 @@ def product_mentions(words):
         # A word so ending is a product's name, words of credit too (房贷, 车贷, 助学贷款).
         if (
             CJK_RUN.fullmatch(word)
+            and (part[:1] in _NOUNISH or word in CREDIT_WORDS)
             and word.endswith(PRODUCT_ENDINGS + NAMED_ENDINGS)
             and word not in PRODUCT_ENDINGS + NAMED_ENDINGS
         ):
@@ -217,13 +218,17 @@ def product_mentions(words):
 
 
 def _split_endings(tokens):
-    """(token, part of speech) with 付 cut off a word the segmenter glued it to after 月 (月 +
-    付开 of 美团月付开不了), so that 月 + 付 reads as the ending 月付."""
+    """(token, part of speech) with the endings of products' names cut off the characters the
+    segmenter glued them to: 付 after 月 (月 + 付开 of 美团月付开不了), so that 月 + 付 reads as
+    the ending 月付, and a verb before a whole ending (用月付 of 用月付买 -> 用 + 月付)."""
     result = []
     for token, part in tokens:
         if result and result[-1][0] in ("月", "后") and token[:1] == "付" and len(token) > 1:
             result.append(("付", part))
             token = token[1:]
+        elif len(token) > 2 and part[:1] == "v" and token[1:] in PRODUCT_ENDINGS:
+            result.append((token[0], part))
+            token, part = token[1:], "n"
         result.append((token, part))
     return result
 
