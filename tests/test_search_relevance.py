@@ -214,6 +214,7 @@ class TestWhatTheQuestionIsAbout:
             "公积金贷款逾期了怎么办",
             "信用卡换汇手续费多少",  # another kind of 手续费 than the article's
             "信用卡最低还款有手续费吗",  # a term of credit no article has, only its pieces
+            "美团月付能关闭吗",  # 关闭: the topic of another article (借呗's)
         ],
     )
     def test_a_question_about_another_thing_gets_no_answer(self, seventh_site, question):

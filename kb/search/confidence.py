@@ -146,11 +146,15 @@ def _unknown(query, matches, unknown, words):
     ]
 
 
-def stands_behind(query, matches, rarity, text, about_text=None, unknown=frozenset(), elsewhere=()):
+def stands_behind(
+    query, matches, rarity, text, about_text=None, unknown=frozenset(), elsewhere=(), lacks=()
+):
     """Whether a document answers the query (see the module docstring); ``text`` is all of
     the document's text, ``about_text`` its title and context (what it is about), ``unknown``
     the query's words no document has, ``elsewhere`` its words the document has only in
-    pieces while another has them whole in its title (kb.search.ranking)."""
+    pieces while another has them whole in its title, ``lacks`` its other words the
+    document's article has nowhere while another article has them, which a document sharing
+    no more than the product's name does not answer (kb.search.ranking)."""
     explained = _explained(query, matches)
     story = tells_story(query)
     mentions = set(query.mentions)
@@ -179,12 +183,13 @@ def stands_behind(query, matches, rarity, text, about_text=None, unknown=frozens
     for word in [*absent_from(text), *elsewhere, *topics]:
         if word not in missing:
             missing.append(word)
-    if not missing:
-        return True
     have = shared(query, matches)
     # What the document shares must be more than the product's name: 京东白条怎么开通 is not
-    # answered by an article about 京东白条's collection calls.
+    # answered by an article about 京东白条's collection calls, nor 美团月付怎么关闭 by the
+    # one on 开通 (关闭 is in another article's title).
     about = [word for word in have if not any(word in name for name in query.mentions)]
+    if not missing:
+        return bool(about) or not lacks
     if not about or len(have) < ANSWER_SHARED:
         return False
     # A story tells more than its question; a short question is all question, and one about a
