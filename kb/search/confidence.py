@@ -24,7 +24,9 @@ another article is about 提前还款) does not have it (kb.search.ranking).
 Nor does a document have a word of credit no document has whole, whatever its pieces match
 (最低 + 还款 of 最低还款), nor, in a short question, a noun the question qualifies by a word no
 document has (取现 of 信用卡取现手续费: the article's 手续费 are 分期手续费). A question of 20
-characters or more tells a story, however few of its words are content words.
+characters or more tells a story, however few of its words are content words. A short
+question sharing no more than the product's name with a document, whose article lacks a word
+of another article's titles (关闭 of 美团月付怎么关闭), is that other topic's question.
 """
 
 from itertools import pairwise

@@ -191,7 +191,7 @@ def rank(candidates, query, rarity, unknown=frozenset()):
             pieces = [t.text for t in query.terms if _in_pieces(t, candidate, text, titles)]
             pieces += _credit_words_elsewhere(having, candidate.doc.article_slug)
             matches.update(dict.fromkeys(pieces, 0.0))
-            # What another article has in its title and this one nowhere is missing too.
+            # Words of some document's title this article has nowhere, while another has them.
             lacks = _credit_words_elsewhere(titled, candidate.doc.article_slug)
             confident = stands_behind(
                 query, matches, rarity, text, about, unknown, pieces, lacks=lacks
