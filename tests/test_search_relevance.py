@@ -2,7 +2,8 @@
 articles of tests/relevance/heldout/articles.txt, measured on the tuning set, the unseen set
 (measured once, by hand, then kept as a regression set) and the public examples of every kind
 (out-of-domain ones included: those must get no answer); and with a sixth article written for
-these tests (tests/relevance/mine/), on its own set of every kind and on the unseen set again.
+these tests (tests/relevance/mine/), on its own set of every kind and on the unseen set again;
+and with the seven articles of the second held-out set (tests/relevance/fresh/), on its questions.
 
 ``KB_RELEVANCE_REPORT=1`` prints each miss; ``KB_RELEVANCE_SETS=a.tsv,b.tsv`` measures other
 sets by hand.
@@ -32,6 +33,8 @@ ARTICLES = {
     "D": "360借条借款审核不通过的原因",
 }
 MINE = RELEVANCE / "mine"
+FRESH = RELEVANCE / "fresh"
+FRESH_ARTICLES = dict(read_queries(FRESH / "codes.tsv"))
 OUT_OF_DOMAIN = "N"
 
 
@@ -46,6 +49,7 @@ class Figures:
     out_of_domain: int = 0
     no_answer: int = 0
     misses: list = field(default_factory=list)
+    codes: dict = field(default_factory=lambda: ARTICLES)  # article code -> title
 
     def add(self, query, article, cause, kind):
         results = search(query).results
@@ -57,7 +61,7 @@ class Figures:
                 self.misses.append((kind, query, "N", top.cause_title or top.article_title))
             return
         self.answerable += 1
-        right_article = top is not None and top.article_title == ARTICLES[article]
+        right_article = top is not None and top.article_title == self.codes[article]
         right_cause = right_article and (
             cause == "-" or (top.type == "cause" and cause in top.cause_title)
         )
@@ -92,8 +96,8 @@ class Figures:
         )
 
 
-def measure(rows):
-    figures, by_kind = Figures(), defaultdict(Figures)
+def measure(rows, codes=ARTICLES):
+    figures, by_kind = Figures(codes=codes), defaultdict(lambda: Figures(codes=codes))
     for row in rows:
         query, article, cause = row[:3]
         kind = row[3] if len(row) > 3 else "-"
@@ -124,12 +128,21 @@ def sixth_site(larger_site):
     import_paths([settings.KB_CONTENT_DIR, HELDOUT / "articles.txt", MINE / "article.txt"])
 
 
+@pytest.fixture
+def seventh_site(larger_site):
+    """The larger site and the two articles of the second held-out set (tests/relevance/fresh/):
+    seven articles, 美团月付 and 信用卡分期手续费 among them."""
+    import_paths([settings.KB_CONTENT_DIR, HELDOUT / "articles.txt", FRESH / "articles.txt"])
+
+
 # Thresholds at what the search reaches (issue 12's targets: 0.97, 0.90, 0.85).
 TUNING = {"article": 1.0, "cause": 0.94, "no_answer": 0.93}
 UNSEEN = {"article": 1.0, "cause": 0.93, "no_answer": 1.0}
 PUBLIC_2 = {"article": 1.0, "cause": 0.85, "no_answer": 1.0}
 MINE_KINDS = {"article": 1.0, "cause": 0.95, "no_answer": 0.8}
 UNSEEN_ON_SIX = {"article": 1.0, "cause": 0.91, "no_answer": 1.0}
+FRESH_SET = {"article": 0.98, "cause": 0.93, "no_answer": 0.95}
+ROUND_2 = {"article": 0.96, "cause": 0.8, "no_answer": 1.0}
 
 
 @pytest.mark.django_db
@@ -171,6 +184,55 @@ class TestSixArticles:
         assert figures.article_at_1 >= thresholds["article"]
         assert figures.cause_at_1 >= thresholds["cause"]
         assert figures.no_answer_rate >= thresholds["no_answer"]
+
+
+@pytest.mark.django_db
+class TestSevenArticles:
+    """The second held-out set, measured once on main, kept as a regression set; and the
+    questions of every kind written for its round (tests/relevance/mine/round2.tsv)."""
+
+    @pytest.mark.parametrize(
+        ("name", "thresholds"),
+        [("fresh/unseen.tsv", FRESH_SET), ("mine/round2.tsv", ROUND_2)],
+    )
+    def test_each_set_scores_its_thresholds(self, seventh_site, capsys, name, thresholds):
+        figures, by_kind = measure(read_queries(RELEVANCE / name), FRESH_ARTICLES)
+        report(f"{name} (seven articles)", figures, by_kind, capsys)
+        assert figures.article_at_1 >= thresholds["article"]
+        assert figures.cause_at_1 >= thresholds["cause"]
+        assert figures.no_answer_rate >= thresholds["no_answer"]
+
+
+@pytest.mark.django_db
+class TestWhatTheQuestionIsAbout:
+    """On seven articles, two of them about 美团月付 and 信用卡's 分期手续费."""
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "车贷提前还款有违约金吗",  # a loan no article is about, its words in others
+            "公积金贷款逾期了怎么办",
+            "信用卡换汇手续费多少",  # another kind of 手续费 than the article's
+            "信用卡最低还款有手续费吗",  # a term of credit no article has, only its pieces
+            "美团月付能关闭吗",  # 关闭: the topic of another article (借呗's)
+        ],
+    )
+    def test_a_question_about_another_thing_gets_no_answer(self, seventh_site, question):
+        page = search(question)
+        assert page.results == [] and page.related
+
+    @pytest.mark.parametrize(
+        ("question", "article"),
+        [
+            ("美团月付一直开不了", "D"),  # 开不了: what the article says 无法开通
+            ("美团月付 activate 不了", "D"),  # an English word among Chinese is no name
+            ("十九岁了想用月付点外卖 一直开通失败", "D"),  # 用月付: 用 + 月付, no product 用月付
+            ("下班在地铁上看到京东白条那笔早还清了 怎么催收电话还是一天打好几个", "C"),
+        ],
+    )
+    def test_an_answerable_question_keeps_its_answer(self, seventh_site, question, article):
+        top = search(question).results[0]
+        assert top.article_title == FRESH_ARTICLES[article]
 
 
 @pytest.mark.django_db
@@ -241,6 +303,25 @@ class TestSlips:
     def test_a_slipped_content_word_finds_its_cause(self, larger_site, typed, cause):
         top = search(typed).results[0]
         assert top.type == "cause" and cause in top.cause_title
+
+    @pytest.mark.parametrize(
+        ("typed", "cause"),
+        [("花呗还款时网落断了", "网络"), ("美团月付年岭太小开通不了", "年龄")],
+    )
+    def test_a_slip_the_segmenter_cut_across_words_finds_its_cause(
+        self, seventh_site, typed, cause
+    ):
+        # 时网 + 落, 付年 + 岭: the slipped word is found in the characters of both.
+        top = search(typed).results[0]
+        assert top.type == "cause" and cause in top.cause_title
+
+    def test_a_word_of_the_readers_own_is_no_slip(self):
+        from kb.search.lexicon import Lexicon
+
+        lexicon = Lexicon({"紧张": 1, "结果": 1, "逾期": 3, "身份证": 2})
+        assert lexicon.correct("进账") is None and lexicon.correct("借过") is None
+        assert lexicon.correct("预期") == "逾期"  # to a word of credit
+        assert lexicon.correct("身分证") == "身份证"  # the same sound, tones and all
 
     def test_a_negated_word_does_not_decide_the_match(self, larger_site):
         # 不是紧急联系人: the number came from somewhere else (the friend's contacts).

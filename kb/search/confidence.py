@@ -20,11 +20,20 @@ more than it lacks besides the product's name. Everyday words absent from the co
 story's lunch, payday, fridge) are only counted as missing. And a document that has a query's
 word only in pieces while another has it whole in its title (提前 here and 还款 there, where
 another article is about 提前还款) does not have it (kb.search.ranking).
+
+Nor does a document have a word of credit no document has whole, whatever its pieces match
+(最低 + 还款 of 最低还款), nor, in a short question, a noun the question qualifies by a word no
+document has (取现 of 信用卡取现手续费: the article's 手续费 are 分期手续费). A question of 20
+characters or more tells a story, however few of its words are content words. A short
+question sharing no more than the product's name with a document, whose article lacks a word
+of another article's titles (关闭 of 美团月付怎么关闭), is that other topic's question.
 """
+
+from itertools import pairwise
 
 from kb.text import segmenter
 
-from .analyzer import CREDIT_WORDS, SEARCH_WORDS, STOPWORDS
+from .analyzer import CJK_RUN, CREDIT_WORDS, SEARCH_WORDS, STOPWORDS
 
 # jieba's parts of speech of incidental words: time (t), number (m), quantity (q), adverb (d),
 # adjective (a), idiom (i), set phrase (l), direction (f), pronoun (r), preposition (p),
@@ -40,8 +49,10 @@ NAME_TAGS = frozenset({"nr", "nt", "nz", "j"})
 # Nor does the dictionary know a product's name: the segmenter joins its characters into a noun
 # or an adjective of its own guess (度小满); it guesses verbs for everyday speech (给关, 欠着).
 GUESSED_NAME_TAGS = ("n", "a", "j")
-# A query with this many content words tells a story.
+# A query with this many content words, or this many characters, tells a story: everyday
+# words and verbs (一看, 降到) it has beside its question are incidental.
 STORY_WORDS = 6
+STORY_CHARACTERS = 20
 # A document that lacks some of the query's specific words answers it only when it shares at
 # least this many concepts with it (and more, see stands_behind).
 ANSWER_SHARED = 2
@@ -137,17 +148,27 @@ def _unknown(query, matches, unknown, words):
     ]
 
 
-def stands_behind(query, matches, rarity, text, about_text=None, unknown=frozenset(), elsewhere=()):
+def stands_behind(
+    query, matches, rarity, text, about_text=None, unknown=frozenset(), elsewhere=(), lacks=()
+):
     """Whether a document answers the query (see the module docstring); ``text`` is all of
     the document's text, ``about_text`` its title and context (what it is about), ``unknown``
     the query's words no document has, ``elsewhere`` its words the document has only in
-    pieces while another has them whole in its title (kb.search.ranking)."""
+    pieces while another has them whole in its title, ``lacks`` its other words the
+    document's article has nowhere while another article has them, which a document sharing
+    no more than the product's name does not answer (kb.search.ranking)."""
     explained = _explained(query, matches)
     story = tells_story(query)
     mentions = set(query.mentions)
     if not story:  # in a story a name may be incidental (同事小王)
         mentions.update(_unknown(query, matches, unknown, _name))
-    topics = _unknown(query, matches, unknown, lambda t: t.text in CREDIT_WORDS)
+    # A word of credit no document has whole is no document's, whatever its pieces match
+    # (最低 and 还款 are not 最低还款).
+    whole = {w: 0.0 if w in unknown and w in CREDIT_WORDS else m for w, m in matches.items()}
+    topics = _unknown(query, whole, unknown, lambda t: t.text in CREDIT_WORDS)
+    matches = whole
+    if not story:  # a story's words stand side by side by chance (一看 + 额度)
+        matches = {**whole, **dict.fromkeys(_qualified(query, whole, text, unknown), 0.0)}
 
     def absent_from(where):
         return [
@@ -164,12 +185,13 @@ def stands_behind(query, matches, rarity, text, about_text=None, unknown=frozens
     for word in [*absent_from(text), *elsewhere, *topics]:
         if word not in missing:
             missing.append(word)
-    if not missing:
-        return True
     have = shared(query, matches)
     # What the document shares must be more than the product's name: 京东白条怎么开通 is not
-    # answered by an article about 京东白条's collection calls.
+    # answered by an article about 京东白条's collection calls, nor 美团月付怎么关闭 by the
+    # one on 开通 (关闭 is in another article's title).
     about = [word for word in have if not any(word in name for name in query.mentions)]
+    if not missing:
+        return bool(about) or not lacks
     if not about or len(have) < ANSWER_SHARED:
         return False
     # A story tells more than its question; a short question is all question, and one about a
@@ -180,5 +202,28 @@ def stands_behind(query, matches, rarity, text, about_text=None, unknown=frozens
     return len(missing) < len(about if topics or elsewhere else have)
 
 
+def _qualified(query, matches, text, unknown):
+    """The query's nouns a document has only as another kind of the thing: the word before
+    one, which no document has, says which kind (取现 of 取现手续费, where the document's
+    手续费 are 分期手续费). Not a product's name: 想用 + 美团 is no kind of 美团."""
+    compact = query.text.replace(" ", "")
+    typed = [t for t in query.terms if t.typed and not t.latin]
+    return [
+        after.text
+        for before, after in pairwise(typed)
+        if _content_word(before)
+        and before.text in unknown
+        and not before.product
+        and not any(before.text in name for name in query.mentions)
+        and matches.get(after.text)
+        and not any(after.text in name for name in query.mentions)
+        and after.tag[:1] == "n"
+        and f"{before.text}{after.text}" in compact
+        and f"{before.text}{after.text}" not in text
+    ]
+
+
 def tells_story(query):
-    return len(content_words(query)) >= STORY_WORDS
+    if len(content_words(query)) >= STORY_WORDS:
+        return True
+    return len("".join(CJK_RUN.findall(query.text))) >= STORY_CHARACTERS

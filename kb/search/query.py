@@ -45,6 +45,9 @@ PRODUCT_ENDINGS = ("贷", "呗", "月付", "后付", "白条", "借条", "金条
 NAMED_ENDINGS = ("贷款",)
 _NOUNISH = ("n", "j", "")
 
+# A verb and 不了 (开不了, 还不了) says the reader cannot: what the texts write 无法.
+GRAMMAR_SYNONYMS = (("不了", ("无法",)),)
+
 # 明明…却…: what comes after 明明, up to the clause's end or the turn, is fine, not the problem.
 GRANTED = "明明"
 TURNS = frozenset({"却", "但", "但是", "可是", "可", "还是", "结果"})
@@ -187,19 +190,26 @@ def product_mentions(words):
         if word in PRODUCT_ENDINGS or word in NAMED_ENDINGS:
             # An ending on its own ends the name before it (微粒 + 贷, 京东 + 白条, 公积金 +
             # 贷款); a whole one (白条, 信用卡) is a name by itself too.
-            if previous is not None:
+            if previous is not None and (word in NAMED_ENDINGS or previous not in CREDIT_WORDS):
                 previous += word
                 found.append(previous)
             elif word in PRODUCT_ENDINGS and len(word) > 1:
                 found.append(word)
             continue
-        # A word of credit (银行卡 of 用银行卡还白条) names no product before an ending; a
-        # number does (360借条; jd of jd白条 is no part of the name 京东白条).
-        if _DIGITS.fullmatch(word) or (
-            part[:1] in _NOUNISH and CJK_RUN.fullmatch(word) and word not in CREDIT_WORDS
+        # A word so ending is a product's name, words of credit too (房贷, 车贷, 助学贷款).
+        if (
+            CJK_RUN.fullmatch(word)
+            and (part[:1] in _NOUNISH or word in CREDIT_WORDS)
+            and word.endswith(PRODUCT_ENDINGS + NAMED_ENDINGS)
+            and word not in PRODUCT_ENDINGS + NAMED_ENDINGS
         ):
-            if len(word) > 1 and word.endswith(PRODUCT_ENDINGS):
-                found.append(word)
+            found.append(word)
+        # A name before an ending is a noun of two characters or more (not 笔 of 那笔白条), or a
+        # number (360借条; jd of jd白条 is no part of the name 京东白条). A word of credit
+        # (银行卡 of 用银行卡还白条) names no product, but a kind of loan (公积金贷款).
+        if _DIGITS.fullmatch(word) or (
+            part[:1] in _NOUNISH and CJK_RUN.fullmatch(word) and len(word) > 1
+        ):
             previous = word
         else:
             previous = None
@@ -207,11 +217,44 @@ def product_mentions(words):
     return {m for m in found if not any(m != o and o.endswith(m) for o in found)}
 
 
+def _split_endings(tokens):
+    """(token, part of speech) with the endings of products' names cut off the characters the
+    segmenter glued them to: 付 after 月 (月 + 付开 of 美团月付开不了), so that 月 + 付 reads as
+    the ending 月付, and a verb before a whole ending (用月付 of 用月付买 -> 用 + 月付)."""
+    result = []
+    for token, part in tokens:
+        if result and result[-1][0] in ("月", "后") and token[:1] == "付" and len(token) > 1:
+            result.append(("付", part))
+            token = token[1:]
+        elif len(token) > 2 and part[:1] == "v" and token[1:] in PRODUCT_ENDINGS:
+            result.append((token[0], part))
+            token, part = token[1:], "n"
+        result.append((token, part))
+    return result
+
+
+def _credit_terms(tokens):
+    """(token, part of speech) with the words of credit the segmenter cut in pieces read whole:
+    最低 + 还款 is 最低还款, 到 + 账 is 到账 (kb/search/data/credit_words.txt)."""
+    result, i = [], 0
+    while i < len(tokens):
+        for end in range(min(len(tokens), i + 3), i + 1, -1):
+            joined = "".join(token for token, _ in tokens[i:end])
+            if joined in CREDIT_WORDS:
+                result.append((joined, "n"))
+                i = end
+                break
+        else:
+            result.append(tokens[i])
+            i += 1
+    return result
+
+
 def tagged_words(text):
     """(word, part of speech, negated) of a query piece in reading order, as query_words cuts
     it, with what the reader says is not the case marked (NEGATORS, 明明…却…)."""
     result, negate_next, granted = [], False, False
-    for token, part in tag(text, SEARCH_WORDS):
+    for token, part in _credit_terms(_split_endings(tag(text, SEARCH_WORDS))):
         if CLAUSE_END.fullmatch(token):
             negate_next = granted = False
             continue
@@ -389,7 +432,7 @@ def analyze_query(raw, synonyms=(), products=(), vocabulary=None, lexicon=None):
         terms.extend(_cjk_term(word) for word in typed)
     compact = text.replace(" ", "") + "".join(typed)
     expanded = []
-    for phrase, expansions in synonyms:
+    for phrase, expansions in (*synonyms, *GRAMMAR_SYNONYMS):
         if phrase and phrase in compact:
             words = [w for expansion in expansions for w in query_words(normalize(expansion))]
             expanded.append((phrase, tuple(words)))

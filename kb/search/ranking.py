@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 
 from .analyzer import CREDIT_WORDS
-from .confidence import stands_behind, tells_story
+from .confidence import content_words, stands_behind, tells_story
 from .fields import FIELD_WEIGHTS, PINYIN_WEIGHTS
 
 PARTIAL_FACTOR = 0.7
@@ -139,16 +139,16 @@ def _in_pieces(term, candidate, text, titles):
 
 
 def _credit_words_elsewhere(having, slug):
-    """The query's words of credit that the candidate's article does not have but another
-    does: 分期乐借款审核要多久 asks about 审核, the topic of some other product's article.
+    """The query's words of credit (or others) that the candidate's article does not have but
+    another does: 分期乐借款审核要多久 asks about 审核, the topic of some other product's
+    article.
     ``having`` maps each such word to the articles (slugs) whose candidates have it: the
     article's text as far as the candidates show it (a document without any of the query's
     words is no candidate)."""
     return [word for word, slugs in having.items() if slugs and slug not in slugs]
 
 
-def _articles_having(query, candidates):
-    words = [t.text for t in query.terms if t.typed and not t.negated and t.text in CREDIT_WORDS]
+def _articles_having(query, candidates, words):
     having = {word: set() for word in words}
     for candidate in candidates if words else ():
         for word in words:
@@ -157,13 +157,31 @@ def _articles_having(query, candidates):
     return having
 
 
+def _credit_words(query):
+    return [t.text for t in query.terms if t.typed and not t.negated and t.text in CREDIT_WORDS]
+
+
+def _title_words(query, candidates):
+    """The query's other content words some document has in its title: 关闭 of 美团月付怎么关闭,
+    a word of the 借呗 article's title."""
+    return [
+        t.text
+        for t in content_words(query)
+        if t.text not in CREDIT_WORDS
+        and not t.product
+        and not any(t.text in name for name in query.mentions)
+        and any(t.text in c.title for c in candidates)
+    ]
+
+
 def rank(candidates, query, rarity, unknown=frozenset()):
     """(score, candidate, confident) best first; ties go to the whole article, then to
     document order. ``confident``: whether search stands behind the candidate as an answer
     (kb.search.confidence); ``unknown``: the query's words no document has."""
     scored, titles = [], [c.title for c in candidates]
     short = not tells_story(query)  # a story's incidental words may be anyone's
-    having = _articles_having(query, candidates) if short else {}
+    having = _articles_having(query, candidates, _credit_words(query)) if short else {}
+    titled = _articles_having(query, candidates, _title_words(query, candidates)) if short else {}
     for candidate in candidates:
         matches = {}
         value = score(candidate, query, rarity, matches)
@@ -173,7 +191,11 @@ def rank(candidates, query, rarity, unknown=frozenset()):
             pieces = [t.text for t in query.terms if _in_pieces(t, candidate, text, titles)]
             pieces += _credit_words_elsewhere(having, candidate.doc.article_slug)
             matches.update(dict.fromkeys(pieces, 0.0))
-            confident = stands_behind(query, matches, rarity, text, about, unknown, pieces)
+            # Words of some document's title this article has nowhere, while another has them.
+            lacks = _credit_words_elsewhere(titled, candidate.doc.article_slug)
+            confident = stands_behind(
+                query, matches, rarity, text, about, unknown, pieces, lacks=lacks
+            )
             scored.append((value, candidate, confident))
     scored.sort(key=lambda sc: (-round(sc[0], 6), sc[1].doc.kind != "article", sc[1].doc.id))
     return _cause_first(scored)
