@@ -121,18 +121,24 @@ def word_readings(word):
     return tuple(dict.fromkeys([usual, *combos]))
 
 
+@lru_cache(maxsize=65536)
+def word_pinyin_tokens(word):
+    """Pinyin tokens of one word: its joined readings, its initials, and each character's
+    syllables. Remembered: the titles of a thousand articles share a few hundred words."""
+    tokens = list(word_readings(word))
+    if len(word) > 1:
+        tokens.append(initials(word))
+    for ch in word:
+        tokens.extend(char_readings(ch))
+    return tuple(tokens)
+
+
 def pinyin_tokens(text):
     """Pinyin tokens of a title: joined readings and initials of each word, and syllables."""
     tokens = []
     for word in segment(text, SEARCH_WORDS):
-        if not CJK_RUN.fullmatch(word) or word in STOPWORDS:
-            continue
-        readings = word_readings(word)
-        tokens.extend(readings)
-        if len(word) > 1:
-            tokens.append(initials(word))
-        for ch in word:
-            tokens.extend(char_readings(ch))
+        if CJK_RUN.fullmatch(word) and word not in STOPWORDS:
+            tokens.extend(word_pinyin_tokens(word))
     return tokens
 
 
