@@ -260,19 +260,25 @@ class _NewArticles:
         causes, remedies = [], []
         for article, parsed in self.pending:
             for pc in parsed.causes:
-                cause = _imported(
-                    Cause,
-                    article=article,
-                    position=pc.position,
-                    title=pc.title,
-                    explanation=pc.explanation,
+                values = dict(title=pc.title, explanation=pc.explanation)
+                causes.append(
+                    dict(
+                        values,
+                        import_digest=Cause.digest_of(values),
+                        article_id=article.pk,
+                        position=pc.position,
+                        question="",
+                        troubleshoot_order=None,
+                        remedies=pc.remedies,
+                    )
                 )
-                causes.append((cause, pc.remedies))
-            remedies += _remedies(article, None, parsed.advice)
-        Cause.objects.bulk_create(cause for cause, _ in causes)
-        for cause, texts in causes:
-            remedies += _remedies(cause.article, cause, texts)
-        _insert_remedies(remedies)
+            remedies += _remedies(article.pk, None, parsed.advice)
+        _insert_rows(Cause, causes)
+        cause_ids = _cause_ids([article.pk for article in articles])
+        for cause in causes:
+            cause_id = cause_ids[cause["article_id"], cause["position"]]
+            remedies += _remedies(cause["article_id"], cause_id, cause["remedies"])
+        _insert_rows(Remedy, remedies)
         for counts, created in (
             (self.report.articles, articles),
             (self.report.causes, causes),
@@ -292,13 +298,13 @@ def _imported(model, **values):
     return record
 
 
-def _remedies(article, cause, texts):
-    """The column values of new remedies, by field name (see _insert_remedies)."""
+def _remedies(article_id, cause_id, texts):
+    """The column values of new remedies, by field name (see _insert_rows)."""
     return [
         dict(
             import_digest=Remedy.digest_of({"text": text}),
-            article_id=article.pk,
-            cause_id=cause.pk if cause else None,
+            article_id=article_id,
+            cause_id=cause_id,
             position=position,
             text=text,
         )
@@ -306,24 +312,34 @@ def _remedies(article, cause, texts):
     ]
 
 
-_REMEDY_FIELDS = [f for f in Remedy._meta.concrete_fields if not f.primary_key]
-
-
-def _insert_remedies(rows):
-    """A plain multi-row INSERT of new remedies (as kb.search.indexer writes its documents):
-    nothing needs their ids, and a remedy's model instance and bulk_create's work on each of
-    its values cost more than the rest of its import. Every column comes from ``rows``: a
-    field added to Remedy without a value here fails loudly (KeyError)."""
+def _insert_rows(model, rows):
+    """A plain multi-row INSERT of new causes or remedies (as kb.search.indexer writes its
+    documents): a model instance, and bulk_create's work on each of its values, cost more than
+    the rest of a row's import, and the 9,000 causes and remedies of a thousand articles are
+    most of what it writes. Every column comes from ``rows`` by field name: a field added to
+    the model without a value here fails loudly (KeyError)."""
     if not rows:
         return
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in _REMEDY_FIELDS)
-    marks = ", ".join(["%s"] * len(_REMEDY_FIELDS))
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {connection.ops.quote_name(Remedy._meta.db_table)} ({columns}) "
-            f"VALUES ({marks})",
-            [[row[f.attname] for f in _REMEDY_FIELDS] for row in rows],
+            f"INSERT INTO {quote(model._meta.db_table)} "
+            f"({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})",
+            [[row[f.attname] for f in fields] for row in rows],
         )
+
+
+def _cause_ids(article_ids, chunk=500):
+    """{(article id, position): cause id} of the given articles' causes (their remedies need
+    the ids a plain INSERT does not return)."""
+    ids = {}
+    for start in range(0, len(article_ids), chunk):
+        rows = Cause.objects.filter(article__in=article_ids[start : start + chunk])
+        for pk, article_id, position in rows.values_list("pk", "article_id", "position"):
+            ids[article_id, position] = pk
+    return ids
 
 
 def _provenance(parsed):
