@@ -5,9 +5,9 @@ re-run a record is *unchanged* when the source still says the same, *updated* wh
 changed and nobody edited the record, and a *conflict* (left as it is) when staff edited it since.
 
 At the speed of the search index: what exists is read in a few queries up front, new articles
-(with all their causes and remedies) are written with ``bulk_create``, and the index follows once,
-in batches, at the end (``deferred_indexing``). Only records that exist already are compared and
-saved one by one, since only they can conflict.
+are written with ``bulk_create`` and their causes and remedies with one plain INSERT per model
+(``_insert_rows``), and the index follows once, in batches, at the end (``deferred_indexing``).
+Only records that exist already are compared and saved one by one, since only they can conflict.
 """
 
 from dataclasses import dataclass, field
@@ -223,7 +223,7 @@ def _existing_articles(parsed):
 
 class _NewArticles:
     """Articles the database does not hold yet, written with their causes and remedies in one
-    bulk insert per model. Nothing of them can conflict: staff never saw them."""
+    insert per model. Nothing of them can conflict: staff never saw them."""
 
     def __init__(self, report, status):
         self.report = report
@@ -285,7 +285,7 @@ class _NewArticles:
             (self.report.remedies, remedies),
         ):
             counts.created += len(created)
-        # bulk_create sends no signals: the index (deferred) and the page cache are told here.
+        # Bulk writes send no signals: the index (deferred) and the page cache are told here.
         for article in articles:
             index_article(article.pk)
         bump_content_version()
