@@ -26,6 +26,7 @@ _PINYIN_GLOSS = re.compile(
 
 # ASCII punctuation that becomes full-width when it touches Chinese text.
 _FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+_ASCII_PUNCT = re.compile("[,:;?!]")
 _ASCII_PUNCT_IN_CHINESE = re.compile(rf"(?<=[{CJK}])\s*([,:;?!])|([,:;?!])\s*(?=[{CJK}])")
 
 
@@ -88,6 +89,8 @@ def to_traditional(text):
 
 def remove_pinyin_artefacts(text):
     """``無(wú)法`` -> ``無法``: drop pinyin glosses that follow a Chinese character."""
+    if "(" not in text and "（" not in text:  # most lines: no gloss, and no look-behind at each
+        return text
     return _PINYIN_GLOSS.sub("", text)
 
 
@@ -104,8 +107,12 @@ def _chinese_quotes(match):
 def normalize_punctuation(text):
     """Turn ASCII ``,:;?!`` that touch Chinese characters into their full-width forms, and
     straight double quotes around or beside Chinese text into Chinese ones (“...”)."""
-    text = _ASCII_PUNCT_IN_CHINESE.sub(lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
-    return _STRAIGHT_QUOTES.sub(_chinese_quotes, text)
+    # Each substitution only where its mark occurs: the patterns look around every character.
+    if _ASCII_PUNCT.search(text):
+        text = _ASCII_PUNCT_IN_CHINESE.sub(lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
+    if '"' in text:
+        text = _STRAIGHT_QUOTES.sub(_chinese_quotes, text)
+    return text
 
 
 def clean_text(text):

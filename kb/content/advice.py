@@ -24,14 +24,17 @@ _MODAL = (
     r"(?:请|建议|务必|必须|应该|应当|最好|尽量|尽早|只能|只需要?|需要确保|确保|可以|不妨|记得|"
     r"一定要|不要|切勿|切忌|千万(?:不要|别|不能)?|不需要|无需|不必|需先|要先)"
 )
-_ADVICE_CLAUSE = re.compile(f"^{_CONNECTIVE}{_READER}?{_ADVERB}{_MODAL}")
+_ADVICE = f"{_CONNECTIVE}{_READER}?{_ADVERB}{_MODAL}"
 # 需要 advises only when the reader is its subject or a step follows: 用户需要先…… / 需要先……
-_NEED_CLAUSE = re.compile(f"^{_CONNECTIVE}(?:{_READER}{_ADVERB}需要|{_ADVERB}需要先)")
+_NEED = f"{_CONNECTIVE}(?:{_READER}{_ADVERB}需要|{_ADVERB}需要先)"
+# One pattern for both: each clause of 29,000 sentences an import is matched against it.
+_ADVICE_CLAUSE = re.compile(f"^(?:{_ADVICE}|{_NEED})")
 # A sequence of steps: 先……再…… / 先……然后……
 _SEQUENCE = re.compile(f"^{_CONNECTIVE}{_READER}?{_ADVERB}先[^。！？]*?(?:再|然后|之后)")
-_SOLUTION_PHRASE = re.compile(r"(?:才是|就是)(?:解决|处理)[^，。]{0,8}(?:办法|方法)")
-_WARNING = re.compile(
-    r"凡是[^。！？]*都(?:是|属于)[^。！？]*(?:诈骗|骗局|骗子)|谨防|警惕|当心|小心上当"
+# A solution named as such (才是解决……的办法), or a warning.
+_SOLUTION_OR_WARNING = re.compile(
+    r"(?:才是|就是)(?:解决|处理)[^，。]{0,8}(?:办法|方法)"
+    r"|凡是[^。！？]*都(?:是|属于)[^。！？]*(?:诈骗|骗局|骗子)|谨防|警惕|当心|小心上当"
 )
 _IMPERATIVE = re.compile(
     f"^{_CONNECTIVE}(?:打开|点击|进入|登录|登入|联系|拨打|致电|前往|检查|确认|核对|选择|提交|"
@@ -48,15 +51,15 @@ def is_actionable(sentence):
     """Whether a sentence tells the reader what to do (a remedy) rather than explains."""
     if "以上" in sentence:  # "与以上原因有关": a sentence that sums up, not advice
         return False
-    if _SOLUTION_PHRASE.search(sentence) or _WARNING.search(sentence):
-        return True
-    if _IMPERATIVE.match(sentence):
+    if _SOLUTION_OR_WARNING.search(sentence) or _IMPERATIVE.match(sentence):
         return True
     for clause in _CLAUSE_SPLIT.split(sentence):
         clause = clause.strip()
-        if _ADVICE_CLAUSE.match(clause) or _NEED_CLAUSE.match(clause):
+        if _ADVICE_CLAUSE.match(clause):
             return True
-        if _SEQUENCE.match(clause) or _SEQUENCE.match(sentence[sentence.find(clause) :]):
+        # From the clause to the sentence's end, as the steps may be in the clauses after it
+        # (a sequence within the clause matches there too).
+        if _SEQUENCE.match(sentence[sentence.find(clause) :]):
             return True
     return False
 

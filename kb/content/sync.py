@@ -5,9 +5,9 @@ re-run a record is *unchanged* when the source still says the same, *updated* wh
 changed and nobody edited the record, and a *conflict* (left as it is) when staff edited it since.
 
 At the speed of the search index: what exists is read in a few queries up front, new articles
-(with all their causes and remedies) are written with ``bulk_create``, and the index follows once,
-in batches, at the end (``deferred_indexing``). Only records that exist already are compared and
-saved one by one, since only they can conflict.
+are written with ``bulk_create`` and their causes and remedies with one plain INSERT per model
+(``_insert_rows``), and the index follows once, in batches, at the end (``deferred_indexing``).
+Only records that exist already are compared and saved one by one, since only they can conflict.
 """
 
 from dataclasses import dataclass, field
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -223,7 +223,7 @@ def _existing_articles(parsed):
 
 class _NewArticles:
     """Articles the database does not hold yet, written with their causes and remedies in one
-    bulk insert per model. Nothing of them can conflict: staff never saw them."""
+    insert per model. Nothing of them can conflict: staff never saw them."""
 
     def __init__(self, report, status):
         self.report = report
@@ -260,26 +260,32 @@ class _NewArticles:
         causes, remedies = [], []
         for article, parsed in self.pending:
             for pc in parsed.causes:
-                cause = _imported(
-                    Cause,
-                    article=article,
-                    position=pc.position,
-                    title=pc.title,
-                    explanation=pc.explanation,
+                values = dict(title=pc.title, explanation=pc.explanation)
+                causes.append(
+                    dict(
+                        values,
+                        import_digest=Cause.digest_of(values),
+                        article_id=article.pk,
+                        position=pc.position,
+                        question="",
+                        troubleshoot_order=None,
+                        remedies=pc.remedies,
+                    )
                 )
-                causes.append((cause, pc.remedies))
-            remedies += _remedies(article, None, parsed.advice)
-        Cause.objects.bulk_create(cause for cause, _ in causes)
-        for cause, texts in causes:
-            remedies += _remedies(cause.article, cause, texts)
-        Remedy.objects.bulk_create(remedies)
+            remedies += _remedies(article.pk, None, parsed.advice)
+        _insert_rows(Cause, causes)
+        cause_ids = _cause_ids([article.pk for article in articles])
+        for cause in causes:
+            cause_id = cause_ids[cause["article_id"], cause["position"]]
+            remedies += _remedies(cause["article_id"], cause_id, cause["remedies"])
+        _insert_rows(Remedy, remedies)
         for counts, created in (
             (self.report.articles, articles),
             (self.report.causes, causes),
             (self.report.remedies, remedies),
         ):
             counts.created += len(created)
-        # bulk_create sends no signals: the index (deferred) and the page cache are told here.
+        # Bulk writes send no signals: the index (deferred) and the page cache are told here.
         for article in articles:
             index_article(article.pk)
         bump_content_version()
@@ -292,11 +298,48 @@ def _imported(model, **values):
     return record
 
 
-def _remedies(article, cause, texts):
+def _remedies(article_id, cause_id, texts):
+    """The column values of new remedies, by field name (see _insert_rows)."""
     return [
-        _imported(Remedy, article=article, cause=cause, position=position, text=text)
+        dict(
+            import_digest=Remedy.digest_of({"text": text}),
+            article_id=article_id,
+            cause_id=cause_id,
+            position=position,
+            text=text,
+        )
         for position, text in enumerate(texts, start=1)
     ]
+
+
+def _insert_rows(model, rows):
+    """A plain multi-row INSERT of new causes or remedies (as kb.search.indexer writes its
+    documents): a model instance, and bulk_create's work on each of its values, cost more than
+    the rest of a row's import, and the 9,000 causes and remedies of a thousand articles are
+    most of what it writes. Every column comes from ``rows`` by field name: a field added to
+    the model without a value here fails loudly (KeyError)."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(model._meta.db_table)} "
+            f"({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})",
+            [[row[f.attname] for f in fields] for row in rows],
+        )
+
+
+def _cause_ids(article_ids, chunk=500):
+    """{(article id, position): cause id} of the given articles' causes (their remedies need
+    the ids a plain INSERT does not return)."""
+    ids = {}
+    for start in range(0, len(article_ids), chunk):
+        rows = Cause.objects.filter(article__in=article_ids[start : start + chunk])
+        for pk, article_id, position in rows.values_list("pk", "article_id", "position"):
+            ids[article_id, position] = pk
+    return ids
 
 
 def _provenance(parsed):

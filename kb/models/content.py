@@ -41,10 +41,14 @@ class ImportTracked(models.Model):
     class Meta:
         abstract = True
 
-    def content_digest(self):
-        values = {name: getattr(self, name) for name in self.imported_fields}
+    @staticmethod
+    def digest_of(values):
+        """The fingerprint of imported field values, ``{field name: value}``."""
         payload = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
+
+    def content_digest(self):
+        return self.digest_of({name: getattr(self, name) for name in self.imported_fields})
 
     @property
     def edited_since_import(self):

@@ -10,6 +10,7 @@ Bump ANALYZER_VERSION whenever the tokens it produces change: the index is then 
 """
 
 import itertools
+import operator
 import re
 import unicodedata
 from functools import lru_cache
@@ -47,18 +48,24 @@ def normalize(text):
     return to_simplified(remove_pinyin_artefacts(text)).lower()
 
 
+@lru_cache(maxsize=4096)
+def _word_parts(token):
+    """The words inside a token that is not all letters and digits: none in a punctuation mark
+    or a space, the runs of an odd mix. Remembered: a few dozen marks make most of them."""
+    return tuple(_TOKEN.findall(token))
+
+
 def words(text):
     """Index/query words of normalised text: rjieba search mode, without stopwords or
     punctuation; Latin and digit runs are words too."""
-    result = []
-    for token in segment_for_search(text, SEARCH_WORDS):
-        # Nearly every token is a word or a punctuation mark; only odd mixes need the regex.
-        if token.isalnum():
-            if token not in STOPWORDS:
-                result.append(token)
-        elif not token.isspace():
-            result.extend(p for p in _TOKEN.findall(token) if p not in STOPWORDS)
-    return result
+    # One comprehension over a hundred thousand tokens an import: nearly every token is a word
+    # or a punctuation mark, and a plain loop's calls cost as much as the segmentation.
+    return [
+        word
+        for token in segment_for_search(text, SEARCH_WORDS)
+        for word in ((token,) if token.isalnum() else _word_parts(token))
+        if word not in STOPWORDS
+    ]
 
 
 def query_words(text):
@@ -86,7 +93,7 @@ def ngrams(text, singles=True):
     for run in CJK_RUN.findall(text):
         if singles:
             result.extend(run)
-        result.extend(run[i : i + 2] for i in range(len(run) - 1))
+        result.extend(map(operator.add, run, run[1:]))  # run[i : i + 2] for every i
     return result
 
 
@@ -114,18 +121,24 @@ def word_readings(word):
     return tuple(dict.fromkeys([usual, *combos]))
 
 
+@lru_cache(maxsize=65536)
+def word_pinyin_tokens(word):
+    """Pinyin tokens of one word: its joined readings, its initials, and each character's
+    syllables. Remembered: the titles of a thousand articles share a few hundred words."""
+    tokens = list(word_readings(word))
+    if len(word) > 1:
+        tokens.append(initials(word))
+    for ch in word:
+        tokens.extend(char_readings(ch))
+    return tuple(tokens)
+
+
 def pinyin_tokens(text):
     """Pinyin tokens of a title: joined readings and initials of each word, and syllables."""
     tokens = []
     for word in segment(text, SEARCH_WORDS):
-        if not CJK_RUN.fullmatch(word) or word in STOPWORDS:
-            continue
-        readings = word_readings(word)
-        tokens.extend(readings)
-        if len(word) > 1:
-            tokens.append(initials(word))
-        for ch in word:
-            tokens.extend(char_readings(ch))
+        if CJK_RUN.fullmatch(word) and word not in STOPWORDS:
+            tokens.extend(word_pinyin_tokens(word))
     return tokens
 
 
