@@ -527,7 +527,7 @@ ON_POSTGRESQL = os.environ.get("KB_TEST_DATABASE_URL", "").startswith("postgres"
 
 @pytest.mark.skipif(ON_POSTGRESQL, reason="SQLite's FTS5 table (the run without PostgreSQL)")
 def test_fts5_index_agrees_with_the_documents_through_edits_deletes_and_rebuilds(imported):
-    # The indexer writes documents and their FTS5 entries itself (migration 0023), the delete
+    # The indexer writes documents and their FTS5 entries itself (migration 0021), the delete
     # trigger drops them: FTS5's own check compares the index with the documents' columns.
     def check():
         with connection.cursor() as cursor:

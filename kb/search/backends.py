@@ -168,7 +168,7 @@ class SQLiteBackend:
     def index_inserted(self, article_ids):
         """One INSERT ... SELECT into the FTS5 table. A trigger per row (as migration 0004 had)
         makes FTS5 flush its pending terms at every row, a segment each: three times the cost
-        of the whole import's analysis (migration 0023)."""
+        of the whole import's analysis (migration 0021)."""
         ids = sorted(set(article_ids))
         if not ids:
             return
